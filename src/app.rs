@@ -1,0 +1,68 @@
+//! Wiring for `serve`: bind, load the site, start the writer and the watcher, run the server.
+
+use std::net::TcpListener;
+use std::sync::mpsc;
+
+use actix_web::{App, HttpServer};
+use tracing::{info, warn};
+
+use crate::content::watch;
+use crate::render::page::Compression;
+use crate::writer::{Input, SitePaths, Writer, WriterError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Writer(#[from] WriterError),
+    #[error("cannot watch the site folder: {0}")]
+    Watch(#[from] notify::Error),
+    #[error("server error: {0}")]
+    Server(std::io::Error),
+}
+
+pub fn serve(paths: SitePaths, addr: &str) -> Result<(), ServeError> {
+    let listener = TcpListener::bind(addr).map_err(|source| ServeError::Bind {
+        addr: addr.to_owned(),
+        source,
+    })?;
+    let local = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: addr.to_owned(),
+        source,
+    })?;
+    let url = format!("http://{local}");
+    // Pages are rendered before the first request, from stored records only.
+    let writer = Writer::load(paths.clone(), url.clone(), Compression::Precompress, true)?;
+    let published = writer.published();
+    let (inbox, rx) = mpsc::channel();
+    // Watch before reconciling, so an edit made during the reconcile is not missed.
+    let watcher = watch::start(&paths, inbox.clone())?;
+    let _ = inbox.send(Input::Reconcile);
+    std::thread::Builder::new()
+        .name("quire-writer".to_owned())
+        .spawn(move || writer.run(rx))
+        .map_err(ServeError::Server)?;
+    if !paths.content().is_dir() {
+        warn!(
+            "{} has no content/ folder; create content/posts/ and add markdown files",
+            paths.root.display()
+        );
+    }
+    info!("serving {} at {url}/", paths.root.display());
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || {
+            App::new().configure(crate::http::configure(published.clone()))
+        })
+        .listen(listener)
+        .map_err(ServeError::Server)?
+        .run();
+        server.await.map_err(ServeError::Server)
+    })?;
+    drop(watcher);
+    drop(inbox);
+    Ok(())
+}

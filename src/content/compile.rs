@@ -1,0 +1,416 @@
+//! Compiles one markdown file (front matter + body) into an `Entry`, or a `path:line` error.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde_json::{Map, Value};
+
+use super::Diagnostic;
+use super::front_matter::{self, FrontMatter};
+use super::markdown::Markdown;
+use super::slug::slugify;
+use crate::site::entry::{Entry, SourcePath, Tag};
+
+/// Bumped whenever compiled output changes for the same input, so stored records are rebuilt.
+pub const COMPILER_VERSION: u32 = 1;
+
+/// What is needed to report later checks (slug clash, unknown template) at the right line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FieldLines {
+    pub slug: usize,
+    pub template: usize,
+}
+
+pub fn source_hash(text: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&COMPILER_VERSION.to_le_bytes());
+    hasher.update(text.as_bytes());
+    hasher.finalize().to_hex()[..32].to_owned()
+}
+
+/// Front-matter keys with a meaning of their own; everything else goes to `extra`.
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "lastmod",
+    "slug",
+    "tags",
+    "draft",
+    "description",
+    "aliases",
+    "template",
+];
+
+pub fn compile(
+    source: &SourcePath,
+    text: &str,
+    markdown: &Markdown,
+) -> Result<(Entry, FieldLines), Diagnostic> {
+    let shown = source.display_path();
+    let fm = front_matter::split(text)
+        .map_err(|(line, message)| Diagnostic::new(&shown, line, message))?;
+    let err = |key: &str, message: String| Diagnostic::new(&shown, fm.line_of(key), message);
+
+    let title = match fm.fields.get("title") {
+        Some(Value::String(t)) if !t.trim().is_empty() => t.trim().to_owned(),
+        Some(Value::String(_)) | None => {
+            return Err(err(
+                "title",
+                "`title` is required: add `title = \"...\"` to the front matter".to_owned(),
+            ));
+        }
+        Some(other) => {
+            return Err(err(
+                "title",
+                format!("`title` must be text, not {}", kind_of(other)),
+            ));
+        }
+    };
+    let (file_date, file_slug) = name_parts(source);
+    let date = match fm.fields.get("date") {
+        Some(v) => Some(parse_date(v).map_err(|m| err("date", format!("`date` {m}")))?),
+        None => file_date,
+    };
+    let updated_key = if fm.fields.contains_key("updated") {
+        "updated"
+    } else {
+        "lastmod"
+    };
+    let updated = match fm.fields.get(updated_key) {
+        Some(v) => {
+            Some(parse_date(v).map_err(|m| err(updated_key, format!("`{updated_key}` {m}")))?)
+        }
+        None => None,
+    };
+    let slug = match fm.fields.get("slug") {
+        Some(Value::String(s)) => {
+            let slug = slugify(s);
+            if slug.is_empty() {
+                return Err(err(
+                    "slug",
+                    format!("`slug` {s:?} has no letters or digits; use e.g. \"my-post\""),
+                ));
+            }
+            slug
+        }
+        Some(other) => {
+            return Err(err(
+                "slug",
+                format!("`slug` must be text, not {}", kind_of(other)),
+            ));
+        }
+        None => {
+            let slug = slugify(&file_slug);
+            if slug.is_empty() {
+                slugify(&title)
+            } else {
+                slug
+            }
+        }
+    };
+    let draft = match fm.fields.get("draft") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(err(
+                "draft",
+                format!("`draft` must be true or false, not {}", kind_of(other)),
+            ));
+        }
+    };
+    let tags = string_list(&fm, "tags", &shown)?
+        .into_iter()
+        .filter_map(|name| {
+            let slug = slugify(&name);
+            (!slug.is_empty()).then(|| Tag {
+                slug,
+                name: name.trim().to_owned(),
+            })
+        })
+        .fold(Vec::<Tag>::new(), |mut tags, tag| {
+            if !tags.iter().any(|t| t.slug == tag.slug) {
+                tags.push(tag);
+            }
+            tags
+        });
+    let description = match fm.fields.get("description") {
+        None => None,
+        Some(Value::String(s)) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Some(other) => {
+            return Err(err(
+                "description",
+                format!("`description` must be text, not {}", kind_of(other)),
+            ));
+        }
+    };
+    let aliases = string_list(&fm, "aliases", &shown)?
+        .iter()
+        .map(|a| {
+            normalize_alias(a).ok_or_else(|| {
+                err(
+                    "aliases",
+                    format!("alias {a:?} is not a site path like \"/old/url/\""),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let template = match fm.fields.get("template") {
+        None => None,
+        Some(Value::String(t)) if is_template_name(t) => Some(t.clone()),
+        Some(other) => {
+            return Err(err(
+                "template",
+                format!(
+                    "`template` must name an .html file of the theme, like \"post.html\"; got {other}"
+                ),
+            ));
+        }
+    };
+    let extra: Map<String, Value> = fm
+        .fields
+        .iter()
+        .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+
+    let entry = Entry {
+        source: source.clone(),
+        kind: source.kind(),
+        slug,
+        title,
+        date,
+        updated,
+        draft,
+        tags,
+        description,
+        aliases,
+        template,
+        extra,
+        body: markdown.render(fm.body),
+        source_hash: source_hash(text),
+    };
+    let lines = FieldLines {
+        slug: fm.line_of("slug"),
+        template: fm.line_of("template"),
+    };
+    Ok((entry, lines))
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a table",
+    }
+}
+
+fn string_list(fm: &FrontMatter<'_>, key: &str, shown: &str) -> Result<Vec<String>, Diagnostic> {
+    let bad = || {
+        Diagnostic::new(
+            shown,
+            fm.line_of(key),
+            format!("`{key}` must be a list of text, like [\"a\", \"b\"]"),
+        )
+    };
+    match fm.fields.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        // Jekyll allows `tags: a, b` as one string.
+        Some(Value::String(s)) => Ok(s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.clone()),
+                Value::Number(n) => Ok(n.to_string()),
+                _ => Err(bad()),
+            })
+            .collect(),
+        Some(_) => Err(bad()),
+    }
+}
+
+/// Accepts RFC 3339, `YYYY-MM-DD`, and `YYYY-MM-DD HH:MM[:SS]` with an optional offset.
+pub fn parse_date(value: &Value) -> Result<DateTime<Utc>, String> {
+    let Value::String(text) = value else {
+        return Err(format!(
+            "must be a date like 2024-05-01 or 2024-05-01T09:30:00Z, not {}",
+            kind_of(value)
+        ));
+    };
+    let text = text.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(text) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%d %H:%M %z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+    ] {
+        if let Ok(d) = DateTime::parse_from_str(text, format) {
+            return Ok(d.with_timezone(&Utc));
+        }
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(Utc.from_utc_datetime(&d));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN)));
+    }
+    Err(format!(
+        "{text:?} is not a valid date: use YYYY-MM-DD (2024-05-01) or RFC 3339 (2024-05-01T09:30:00Z)"
+    ))
+}
+
+/// Jekyll-style names `2024-01-15-my-post.md` give a default date and slug; bundles
+/// (`posts/my-post/index.md`) take their slug from the folder.
+fn name_parts(source: &SourcePath) -> (Option<DateTime<Utc>>, String) {
+    let path = source.as_str();
+    let stem = match source.bundle_dir() {
+        Some(dir) => dir.rsplit('/').next().unwrap_or(dir),
+        None => {
+            let file = path.rsplit('/').next().unwrap_or(path);
+            file.strip_suffix(".md").unwrap_or(file)
+        }
+    };
+    if stem.len() > 11
+        && stem.as_bytes()[10] == b'-'
+        && let Ok(date) = NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d")
+    {
+        return (
+            Some(Utc.from_utc_datetime(&date.and_time(chrono::NaiveTime::MIN))),
+            stem[11..].to_owned(),
+        );
+    }
+    (None, stem.to_owned())
+}
+
+/// `old/url` -> `/old/url/`; refuses anything that is not a plain site path.
+fn normalize_alias(alias: &str) -> Option<String> {
+    let trimmed = alias.trim().trim_matches('/');
+    let ok = !trimmed.is_empty()
+        && !trimmed.contains(['\\', '?', '#', '"', '<', '>', ' '])
+        && !trimmed.contains("://")
+        && trimmed
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..");
+    if !ok {
+        return None;
+    }
+    // A file-like alias (`old.html`) keeps its exact form; folders get the trailing slash.
+    let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    Some(if last.contains('.') {
+        format!("/{trimmed}")
+    } else {
+        format!("/{trimmed}/")
+    })
+}
+
+fn is_template_name(name: &str) -> bool {
+    name.ends_with(".html")
+        && !name.contains("..")
+        && !name.starts_with('/')
+        && !name.contains('\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile_str(path: &str, text: &str) -> Result<Entry, Diagnostic> {
+        let source = SourcePath::new(path).ok_or_else(|| Diagnostic::new(path, 0, "bad path"))?;
+        compile(&source, text, &Markdown::new()).map(|(e, _)| e)
+    }
+
+    #[test]
+    fn defaults_come_from_the_file_name() {
+        let e = compile_str(
+            "posts/2024-01-15-Café-déjà-vu.md",
+            "+++\ntitle = \"T\"\n+++\nhi\n",
+        );
+        let e = e.ok();
+        assert_eq!(e.as_ref().map(|e| e.slug.as_str()), Some("cafe-deja-vu"));
+        assert_eq!(
+            e.and_then(|e| e.date).map(|d| d.to_rfc3339()),
+            Some("2024-01-15T00:00:00+00:00".to_owned())
+        );
+    }
+
+    #[test]
+    fn bad_date_names_the_line_and_the_fix() {
+        let err = compile_str(
+            "posts/a.md",
+            "+++\ntitle = \"T\"\ndate = \"2024-13-45\"\n+++\n",
+        )
+        .err();
+        let err = err.map(|d| d.to_string()).unwrap_or_default();
+        assert!(
+            err.starts_with("content/posts/a.md:3: `date` \"2024-13-45\" is not a valid date"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let err = compile_str("posts/a.md", "---\ndate: 2024-01-01\n---\n").err();
+        assert!(err.is_some_and(|d| d.message.contains("`title` is required")));
+    }
+
+    #[test]
+    fn bad_tags_get_the_file_path() {
+        let err = compile_str("posts/a.md", "+++\ntitle = \"T\"\ntags = 3\n+++\n").err();
+        assert_eq!(
+            err.map(|d| (d.path, d.line)),
+            Some(("content/posts/a.md".to_owned(), 3))
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_kept() {
+        let e = compile_str(
+            "about.md",
+            "---\ntitle: About\nlayout: page\ncategories: [x]\n---\n",
+        )
+        .ok();
+        assert_eq!(
+            e.map(|e| e.extra.contains_key("layout") && e.extra.contains_key("categories")),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn aliases_are_normalized_and_checked() {
+        assert_eq!(normalize_alias("old/post"), Some("/old/post/".to_owned()));
+        assert_eq!(
+            normalize_alias("/2019/x.html"),
+            Some("/2019/x.html".to_owned())
+        );
+        assert_eq!(normalize_alias("../etc"), None);
+        assert_eq!(normalize_alias("https://evil.example/"), None);
+    }
+
+    #[test]
+    fn dates_in_many_shapes() {
+        for d in [
+            "2024-05-01",
+            "2024-05-01T09:30:00Z",
+            "2024-05-01T09:30:00+02:00",
+            "2024-05-01 09:30:00",
+            "2024-05-01 09:30:00 +0200",
+        ] {
+            assert!(parse_date(&Value::String(d.to_owned())).is_ok(), "{d}");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! `quire build`: writes exactly the bytes `serve` serves into a folder, for any static host.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use tracing::info;
+
+use crate::render::page::{Compression, Served};
+use crate::site::route::NOT_FOUND_PATH;
+use crate::writer::{SitePaths, Writer, WriterError};
+
+/// Marks a folder as Quire's output, so a rebuild may replace it.
+const MARKER: &str = ".quire-build";
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Writer(#[from] WriterError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} is not empty and is not a previous Quire build; choose another --out or empty it")]
+    NotOurs(PathBuf),
+    #[error("{0} pages failed to render:\n{1}")]
+    Render(usize, String),
+}
+
+pub struct BuildReport {
+    pub files: usize,
+    pub bytes: u64,
+    pub problems: usize,
+    pub elapsed: Duration,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+pub fn build(paths: SitePaths, out: &Path) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let mut writer = Writer::load(
+        paths,
+        "http://127.0.0.1:8080".to_owned(),
+        Compression::None,
+        false,
+    )?;
+    if writer.site().config.base_url.is_empty() {
+        tracing::warn!(
+            "quire.toml sets no base_url; links in feeds and <head> use {}",
+            writer.renderer().base_url
+        );
+    }
+    writer.reconcile();
+    let problems = writer.errors().count();
+
+    let total = writer.route_count() as u64;
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} rendering [{bar:30}] {pos}/{len} pages {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let done = AtomicUsize::new(0);
+    let (pages, failures) = writer.render_everything(|| {
+        let n = done.fetch_add(1, Ordering::Relaxed) as u64 + 1;
+        if n.is_multiple_of(64) || n == total {
+            bar.set_position(n);
+        }
+    });
+    bar.finish_and_clear();
+    if !failures.is_empty() {
+        return Err(BuildError::Render(failures.len(), failures.join("\n")));
+    }
+
+    let staging = out.with_file_name(format!(
+        ".{}.quire-tmp",
+        out.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_owned())
+    ));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+    let mut files = 0;
+    let mut bytes = 0u64;
+    let mut written: Vec<(PathBuf, Vec<u8>)> = Vec::with_capacity(pages.len());
+    for (url_path, served) in pages {
+        let Some(rel) = file_for(&url_path) else {
+            continue;
+        };
+        let body = match served {
+            Served::Page(page) => page.identity.to_vec(),
+            Served::Redirect { location, .. } => redirect_page(&location).into_bytes(),
+        };
+        written.push((staging.join(rel), body));
+    }
+    // Pages first, then files: a static file wins over a generated page, as when serving.
+    for (path, body) in written {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        bytes += body.len() as u64;
+        std::fs::write(&path, body).map_err(io(&path))?;
+        files += 1;
+    }
+    std::fs::write(
+        staging.join(MARKER),
+        "This folder is written by `quire build`; it is replaced on each build.\n",
+    )
+    .map_err(io(&staging))?;
+
+    replace_dir(&staging, out)?;
+    info!("built {files} files into {}", out.display());
+    Ok(BuildReport {
+        files,
+        bytes,
+        problems,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// `/posts/x/` -> `posts/x/index.html`; `/atom.xml` -> `atom.xml`. Refuses anything odd.
+fn file_for(url_path: &str) -> Option<PathBuf> {
+    let rel = url_path.strip_prefix('/')?;
+    if rel.split('/').any(|p| p == ".." || p == ".") || rel.contains('\\') || rel.contains('\0') {
+        return None;
+    }
+    if url_path == NOT_FOUND_PATH {
+        return Some(PathBuf::from("404.html"));
+    }
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        PathBuf::from(format!("{rel}index.html"))
+    } else {
+        PathBuf::from(rel)
+    })
+}
+
+/// Static hosts cannot send a 301; a refresh page with a canonical link is the standard stand-in.
+fn redirect_page(location: &str) -> String {
+    let l = crate::content::markdown::escape(location);
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
+         <link rel=\"canonical\" href=\"{l}\"><meta http-equiv=\"refresh\" content=\"0; url={l}\"></head>\
+         <body><a href=\"{l}\">This page has moved here.</a></body></html>\n"
+    )
+}
+
+fn replace_dir(staging: &Path, out: &Path) -> Result<(), BuildError> {
+    if out.exists() {
+        let ours = out.join(MARKER).exists();
+        let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
+        if !ours && !empty {
+            let _ = std::fs::remove_dir_all(staging);
+            return Err(BuildError::NotOurs(out.to_owned()));
+        }
+        std::fs::remove_dir_all(out).map_err(io(out))?;
+    }
+    std::fs::rename(staging, out).map_err(io(out))
+}

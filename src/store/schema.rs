@@ -1,0 +1,49 @@
+//! Versioned schema migrations, applied in order and recorded in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Each entry moves the schema from version `index` to `index + 1`. Never edit a shipped one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the log, the compiled records.
+    "CREATE TABLE events (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      TEXT    NOT NULL,
+        actor   TEXT    NOT NULL,
+        kind    TEXT    NOT NULL,
+        subject TEXT    NOT NULL,
+        payload TEXT    NOT NULL
+    );
+    CREATE INDEX events_subject ON events(subject, seq);
+    CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TABLE entries (
+        source      TEXT    PRIMARY KEY,
+        source_hash TEXT    NOT NULL,
+        record      TEXT    NOT NULL,
+        last_seq    INTEGER NOT NULL REFERENCES events(seq)
+    );",
+];
+
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let current = usize::try_from(current).unwrap_or(0);
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (version + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

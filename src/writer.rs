@@ -1,0 +1,679 @@
+//! The one writer: applies changes in order — compile, commit to the log, update the site,
+//! re-render what the change touches, publish a new snapshot. Readers never wait for it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use bytes::Bytes;
+use chrono::Utc;
+use rayon::prelude::*;
+use tracing::{error, info, warn};
+
+use crate::change::{Actor, Change};
+use crate::config::Config;
+use crate::content::Diagnostic;
+use crate::content::compile::{FieldLines, compile, source_hash};
+use crate::content::markdown::Markdown;
+use crate::content::scan;
+use crate::content::watch::FsChange;
+use crate::render::Renderer;
+use crate::render::page::{CachePolicy, Compression, Page, PageTable, Served};
+use crate::render::theme::Theme;
+use crate::site::entry::{Entry, SourcePath};
+use crate::site::route::Route;
+use crate::site::{Conflict, Impact, Site};
+use crate::store::{Store, StoreError};
+
+/// Where a site's files are.
+#[derive(Debug, Clone)]
+pub struct SitePaths {
+    pub root: PathBuf,
+    pub data: PathBuf,
+}
+
+impl SitePaths {
+    pub fn new(root: PathBuf, data: Option<PathBuf>) -> SitePaths {
+        let data = data.unwrap_or_else(|| root.join(".quire"));
+        SitePaths { root, data }
+    }
+    pub fn content(&self) -> PathBuf {
+        self.root.join("content")
+    }
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join("static")
+    }
+    pub fn theme_dir(&self, name: &str) -> PathBuf {
+        self.root.join("themes").join(name)
+    }
+    pub fn config_file(&self) -> PathBuf {
+        self.root.join(crate::config::CONFIG_FILE)
+    }
+}
+
+/// What readers see: the site and its rendered pages, replaced as a whole on every change.
+pub struct Snapshot {
+    pub site: Site,
+    pub pages: PageTable,
+}
+
+pub type Published = Arc<ArcSwap<Snapshot>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriterError {
+    #[error("{0}")]
+    Invalid(Diagnostic),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What the writer is asked to do.
+pub enum Input {
+    Fs(Vec<FsChange>),
+    /// Compare all of `content/` with the store by hash.
+    Reconcile,
+}
+
+/// Counts from a reconcile, logged and shown by `build`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ReconcileStats {
+    pub parsed: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    pub failed: usize,
+}
+
+pub struct Writer {
+    paths: SitePaths,
+    store: Store,
+    markdown: Markdown,
+    renderer: Renderer,
+    /// Used when `quire.toml` has no `base_url` (the address `serve` listens on).
+    fallback_base_url: String,
+    site: Site,
+    pages: PageTable,
+    published: Published,
+    /// Files that are wrong now, by display path; the last good version stays served.
+    errors: BTreeMap<String, Diagnostic>,
+    /// Whether to keep pages rendered (serve) or leave rendering to the caller (build).
+    rendering: bool,
+}
+
+/// Checks a compiled entry against the theme and the rest of the site, and adds it.
+pub fn admit(
+    site: &mut Site,
+    theme: &Theme,
+    entry: Entry,
+    lines: FieldLines,
+) -> Result<Impact, Diagnostic> {
+    let shown = entry.source.display_path();
+    if let Some(template) = &entry.template
+        && !theme.has_template(template)
+    {
+        return Err(Diagnostic::new(
+            shown,
+            lines.template,
+            format!(
+                "unknown template {template:?}; the theme has: {}",
+                theme.template_names().join(", ")
+            ),
+        ));
+    }
+    site.upsert(entry).map_err(|conflict| match conflict {
+        Conflict::UrlTaken { url, owner } => Diagnostic::new(
+            shown,
+            lines.slug,
+            format!(
+                "{url} is already used by {}; set a different `slug` in the front matter",
+                owner.display_path()
+            ),
+        ),
+        Conflict::ReservedSlug(slug) => Diagnostic::new(
+            shown,
+            lines.slug,
+            format!("the slug {slug:?} is reserved for Quire's own pages; set a different `slug`"),
+        ),
+    })
+}
+
+impl Writer {
+    /// Opens the store and builds the site from its compiled records (no markdown is parsed).
+    pub fn load(
+        paths: SitePaths,
+        fallback_base_url: String,
+        compression: Compression,
+        rendering: bool,
+    ) -> Result<Writer, WriterError> {
+        let config = Config::load(&paths.root).map_err(WriterError::Invalid)?;
+        let theme = Theme::load(&paths.root, &config.theme).map_err(WriterError::Invalid)?;
+        let store = Store::open(&paths.data)?;
+        let records = store.load_entries()?;
+        let loaded = records.len();
+        let config = Arc::new(config);
+        let (site, conflicts) = Site::from_entries(config.clone(), records, Utc::now());
+        for (source, conflict) in conflicts {
+            warn!(
+                "{}: stored record skipped: {conflict:?}",
+                source.display_path()
+            );
+        }
+        info!(
+            "loaded {loaded} compiled entries from {}",
+            store.path().display()
+        );
+        let base_url = base_url_for(&config, &fallback_base_url);
+        let renderer = Renderer {
+            theme: Arc::new(theme),
+            base_url,
+            compression,
+        };
+        let published = Arc::new(ArcSwap::from_pointee(Snapshot {
+            site: site.clone(),
+            pages: PageTable::default(),
+        }));
+        let mut writer = Writer {
+            paths,
+            store,
+            markdown: Markdown::new(),
+            renderer,
+            fallback_base_url,
+            site,
+            pages: PageTable::default(),
+            published,
+            errors: BTreeMap::new(),
+            rendering,
+        };
+        if rendering {
+            writer.render_all();
+        }
+        Ok(writer)
+    }
+
+    pub fn published(&self) -> Published {
+        self.published.clone()
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.errors.values()
+    }
+
+    /// Serves changes until the channel closes; publishes scheduled posts on time.
+    pub fn run(mut self, inbox: Receiver<Input>) {
+        loop {
+            let wait = self
+                .site
+                .next_scheduled()
+                .map(|at| (at - Utc::now()).to_std().unwrap_or(Duration::ZERO));
+            let first = match wait {
+                Some(wait) => inbox.recv_timeout(wait),
+                None => inbox.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match first {
+                Ok(input) => {
+                    // Group everything already queued into one batch: one transaction, one publish.
+                    let mut batch = vec![input];
+                    batch.extend(inbox.try_iter());
+                    self.handle(batch);
+                }
+                Err(RecvTimeoutError::Timeout) => self.tick(),
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+    }
+
+    fn handle(&mut self, batch: Vec<Input>) {
+        let mut reconcile = false;
+        let mut changes: Vec<FsChange> = Vec::new();
+        for input in batch {
+            match input {
+                Input::Reconcile => reconcile = true,
+                Input::Fs(fs) => changes.extend(fs),
+            }
+        }
+        let config_changed = changes.iter().any(|c| matches!(c, FsChange::Config));
+        let theme_changed = changes.iter().any(|c| matches!(c, FsChange::Theme));
+        let static_changed = changes.iter().any(|c| matches!(c, FsChange::Static));
+        if config_changed {
+            self.reload_config();
+        }
+        if theme_changed {
+            self.reload_theme();
+        }
+        if static_changed && !config_changed && !theme_changed {
+            self.reload_files();
+        }
+        let content: BTreeSet<PathBuf> = changes
+            .into_iter()
+            .filter_map(|c| {
+                if let FsChange::Content(p) = c {
+                    Some(p)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if reconcile {
+            self.reconcile();
+        } else if !content.is_empty() {
+            self.apply_paths(&content);
+        }
+    }
+
+    fn tick(&mut self) {
+        let started = Instant::now();
+        let impact = self.site.advance_clock(Utc::now());
+        if !impact.is_empty() {
+            let n = self.publish(impact);
+            info!(
+                "published scheduled posts: {n} pages rendered in {:.1?}",
+                started.elapsed()
+            );
+        }
+    }
+
+    /// Compares `content/` with the store by hash; only changed, new and deleted files are
+    /// processed. Without a `content/` folder the store alone is the site.
+    pub fn reconcile(&mut self) -> ReconcileStats {
+        let started = Instant::now();
+        let content_dir = self.paths.content();
+        let mut stats = ReconcileStats::default();
+        if !content_dir.is_dir() {
+            info!(
+                "no content/ folder; serving the {} entries in the store",
+                self.site.entry_count()
+            );
+            return stats;
+        }
+        let files = scan::scan_content(&content_dir);
+        let mut working = self.site.clone();
+        working.advance_clock(Utc::now());
+        let mut changes = Vec::new();
+        let mut impact = Impact::default();
+        let on_disk: BTreeSet<&SourcePath> = files.markdown.iter().map(|(s, _)| s).collect();
+        let stored: Vec<SourcePath> = working.entries().map(|e| e.source.clone()).collect();
+        for source in stored.iter().filter(|s| !on_disk.contains(s)) {
+            impact.merge(working.remove(source));
+            changes.push(Change::EntryDeleted {
+                source: source.clone(),
+            });
+            self.errors.remove(&source.display_path());
+            stats.removed += 1;
+        }
+        for (source, path) in &files.markdown {
+            match std::fs::read_to_string(path) {
+                Ok(text) => {
+                    match self.ingest(&mut working, source, text, &mut changes, &mut impact) {
+                        Ingested::Unchanged => stats.unchanged += 1,
+                        Ingested::Changed => stats.parsed += 1,
+                        Ingested::Failed => stats.failed += 1,
+                    }
+                }
+                Err(e) => self.report(Diagnostic::new(
+                    source.display_path(),
+                    0,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+        let bundle_dirs: BTreeSet<&str> = files
+            .markdown
+            .iter()
+            .filter_map(|(s, _)| s.bundle_dir())
+            .collect();
+        for (source, path) in &files.other {
+            let in_bundle = source
+                .as_str()
+                .rsplit_once('/')
+                .is_some_and(|(dir, _)| bundle_dirs.contains(dir));
+            if in_bundle && let Ok(bytes) = std::fs::read(path) {
+                impact.merge(working.set_bundle_file(source.clone(), Some(Bytes::from(bytes))));
+            }
+        }
+        let rendered = self.commit(working, changes, impact);
+        info!(
+            "reconciled content/: {} parsed, {} unchanged, {} removed, {} with errors ({} pages rendered in {:.1?})",
+            stats.parsed,
+            stats.unchanged,
+            stats.removed,
+            stats.failed,
+            rendered,
+            started.elapsed()
+        );
+        stats
+    }
+
+    /// Applies watcher events for files under `content/`.
+    fn apply_paths(&mut self, paths: &BTreeSet<PathBuf>) {
+        let started = Instant::now();
+        let content_dir = self.paths.content();
+        let mut working = self.site.clone();
+        working.advance_clock(Utc::now());
+        let mut changes = Vec::new();
+        let mut impact = Impact::default();
+        let mut touched = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                // A folder appeared, moved or was renamed: compare everything by hash.
+                self.reconcile();
+                return;
+            }
+            let Some(source) = scan::source_path_of(&content_dir, path) else {
+                continue;
+            };
+            touched.push(source.display_path());
+            if source.as_str().ends_with(".md") {
+                match std::fs::read_to_string(path) {
+                    Ok(text) => {
+                        self.ingest(&mut working, &source, text, &mut changes, &mut impact);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        self.errors.remove(&source.display_path());
+                        if working.entry(&source).is_some() {
+                            impact.merge(working.remove(&source));
+                            changes.push(Change::EntryDeleted {
+                                source: source.clone(),
+                            });
+                        }
+                    }
+                    Err(e) => self.report(Diagnostic::new(
+                        source.display_path(),
+                        0,
+                        format!("cannot read: {e}"),
+                    )),
+                }
+            } else if let Some((dir, _)) = source.as_str().rsplit_once('/') {
+                let dir = dir.to_owned();
+                let in_bundle = content_dir.join(&dir).join("index.md").is_file();
+                match std::fs::read(path) {
+                    Ok(bytes) if in_bundle => {
+                        impact.merge(working.set_bundle_file(source, Some(Bytes::from(bytes))))
+                    }
+                    Ok(_) => {}
+                    Err(_) if !path.exists() => {
+                        // Either a bundle file or a whole folder went away.
+                        impact.merge(working.set_bundle_file(source, None));
+                        if !content_dir.join(&dir).exists() {
+                            self.reconcile();
+                            return;
+                        }
+                    }
+                    Err(e) => warn!("{}: cannot read: {e}", source.display_path()),
+                }
+            }
+        }
+        // A removal or a slug change may free a URL another file was refused for.
+        if !changes.is_empty() {
+            self.retry_failed(&mut working, &mut changes, &mut impact);
+        }
+        let rendered = self.commit(working, changes, impact);
+        if rendered > 0 {
+            info!(
+                "{}: {rendered} pages rendered in {:.1?}",
+                touched.join(", "),
+                started.elapsed()
+            );
+        }
+    }
+
+    fn retry_failed(&mut self, working: &mut Site, changes: &mut Vec<Change>, impact: &mut Impact) {
+        let failed: Vec<String> = self.errors.keys().cloned().collect();
+        for shown in failed {
+            let Some(source) = shown.strip_prefix("content/").and_then(SourcePath::new) else {
+                continue;
+            };
+            if let Ok(text) = std::fs::read_to_string(self.paths.content().join(source.as_str())) {
+                self.ingest(working, &source, text, changes, impact);
+            }
+        }
+    }
+
+    /// Compiles one source unless the site already holds this exact version.
+    fn ingest(
+        &mut self,
+        working: &mut Site,
+        source: &SourcePath,
+        text: String,
+        changes: &mut Vec<Change>,
+        impact: &mut Impact,
+    ) -> Ingested {
+        let shown = source.display_path();
+        let hash = source_hash(&text);
+        if working.entry(source).is_some_and(|e| e.source_hash == hash) {
+            if self.errors.remove(&shown).is_some() {
+                info!("{shown}: fixed");
+            }
+            return Ingested::Unchanged;
+        }
+        let admitted = compile(source, &text, &self.markdown)
+            .and_then(|(entry, lines)| admit(working, &self.renderer.theme, entry, lines));
+        match admitted {
+            Ok(entry_impact) => {
+                impact.merge(entry_impact);
+                if let Some(entry) = working.entry(source) {
+                    changes.push(Change::EntryUpserted {
+                        entry: Box::new((**entry).clone()),
+                        source_text: text,
+                    });
+                }
+                if self.errors.remove(&shown).is_some() {
+                    info!("{shown}: fixed");
+                }
+                Ingested::Changed
+            }
+            Err(diagnostic) => {
+                self.report(diagnostic);
+                Ingested::Failed
+            }
+        }
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        error!("{diagnostic} (the last good version stays served)");
+        self.errors.insert(diagnostic.path.clone(), diagnostic);
+    }
+
+    /// Makes the batch durable, then (and only then) adopts and publishes it.
+    fn commit(&mut self, working: Site, changes: Vec<Change>, impact: Impact) -> usize {
+        if let Err(e) = self.store.commit(&Actor::File, &changes) {
+            error!(
+                "could not save {} changes: {e}; the site keeps serving its previous state",
+                changes.len()
+            );
+            return 0;
+        }
+        self.site = working;
+        if impact.is_empty() {
+            0
+        } else {
+            self.publish(impact)
+        }
+    }
+
+    /// Re-renders the routes an impact names, drops the paths it removed, and swaps the snapshot.
+    fn publish(&mut self, impact: Impact) -> usize {
+        if !self.rendering {
+            return 0;
+        }
+        let mut pages = self.pages.clone();
+        for path in &impact.removed_paths {
+            pages.pages.remove(path);
+        }
+        let routes: Vec<Route> = impact.render.into_iter().collect();
+        let count = self.render_into(&routes, &mut pages);
+        self.pages = pages;
+        self.swap();
+        count
+    }
+
+    fn render_into(&self, routes: &[Route], pages: &mut PageTable) -> usize {
+        let (renderer, site) = (&self.renderer, &self.site);
+        let rendered: Vec<_> = routes
+            .par_iter()
+            .map(|route| renderer.render(site, route))
+            .collect();
+        let mut count = 0;
+        for result in rendered {
+            match result {
+                Ok(items) => {
+                    for (path, served) in items {
+                        pages.put_page(path, served);
+                        count += 1;
+                    }
+                }
+                Err(e) => error!("cannot render: {e} (the last good page stays served)"),
+            }
+        }
+        count
+    }
+
+    /// Renders every route and file from scratch: after a theme or config change.
+    pub fn render_all(&mut self) -> usize {
+        let started = Instant::now();
+        let mut pages = PageTable {
+            files: self.load_files(),
+            ..PageTable::default()
+        };
+        let count = self.render_into(&self.site.all_routes(), &mut pages);
+        self.pages = pages;
+        self.swap();
+        info!("rendered {count} pages in {:.1?}", started.elapsed());
+        count
+    }
+
+    fn swap(&self) {
+        self.published.store(Arc::new(Snapshot {
+            site: self.site.clone(),
+            pages: self.pages.clone(),
+        }));
+    }
+
+    /// Theme static files, then `static/`, which wins for the same path.
+    fn load_files(&self) -> imbl::HashMap<String, Arc<Served>> {
+        let mut files = imbl::HashMap::new();
+        for (path, served) in self.renderer.theme_files() {
+            files.insert(path, Arc::new(served));
+        }
+        for (rel, path) in scan::files_under(&self.paths.static_dir()) {
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let content_type = mime_guess::from_path(&rel)
+                        .first_or_octet_stream()
+                        .to_string();
+                    let page = Page::new(
+                        &content_type,
+                        bytes,
+                        CachePolicy::Short,
+                        self.renderer.compression,
+                    );
+                    files.insert(format!("/{rel}"), Arc::new(Served::Page(page)));
+                }
+                Err(e) => warn!("static/{rel}: cannot read: {e}"),
+            }
+        }
+        files
+    }
+
+    fn reload_files(&mut self) {
+        self.pages.files = self.load_files();
+        self.swap();
+        info!("static files reloaded");
+    }
+
+    fn reload_config(&mut self) {
+        match Config::load(&self.paths.root) {
+            Ok(config) if config == *self.site.config => {}
+            Ok(config) => {
+                let theme_changed = config.theme != self.site.config.theme;
+                self.renderer.base_url = base_url_for(&config, &self.fallback_base_url);
+                self.site.set_config(Arc::new(config));
+                self.errors.remove(crate::config::CONFIG_FILE);
+                info!("{} reloaded", crate::config::CONFIG_FILE);
+                if theme_changed {
+                    self.reload_theme();
+                } else {
+                    self.render_all();
+                }
+            }
+            Err(diagnostic) => self.report(diagnostic),
+        }
+    }
+
+    fn reload_theme(&mut self) {
+        match Theme::load(&self.paths.root, &self.site.config.theme) {
+            Ok(theme) => {
+                self.renderer.theme = Arc::new(theme);
+                self.errors.retain(|path, _| !path.starts_with("themes/"));
+                info!("theme reloaded");
+                self.render_all();
+            }
+            Err(diagnostic) => self.report(diagnostic),
+        }
+    }
+
+    /// Every page for export: (path, served).
+    pub fn render_everything(
+        &self,
+        progress: impl Fn() + Sync,
+    ) -> (Vec<(String, Served)>, Vec<String>) {
+        let routes = self.site.all_routes();
+        let (renderer, site) = (&self.renderer, &self.site);
+        let results: Vec<_> = routes
+            .par_iter()
+            .map(|route| {
+                let r = renderer.render(site, route);
+                progress();
+                r
+            })
+            .collect();
+        let mut pages = Vec::new();
+        let mut failures = Vec::new();
+        for result in results {
+            match result {
+                Ok(items) => pages.extend(items),
+                Err(e) => failures.push(e.to_string()),
+            }
+        }
+        for (path, served) in self.load_files() {
+            pages.push((path, (*served).clone()));
+        }
+        (pages, failures)
+    }
+
+    pub fn route_count(&self) -> usize {
+        self.site.all_routes().len()
+    }
+
+    pub fn paths(&self) -> &SitePaths {
+        &self.paths
+    }
+}
+
+enum Ingested {
+    Unchanged,
+    Changed,
+    Failed,
+}
+
+fn base_url_for(config: &Config, fallback: &str) -> String {
+    if config.base_url.is_empty() {
+        fallback.trim_end_matches('/').to_owned()
+    } else {
+        config.base_url.clone()
+    }
+}
+
+/// True if `path` is inside `dir` (both as given, not canonicalized).
+pub fn is_under(path: &Path, dir: &Path) -> bool {
+    path.starts_with(dir)
+}

@@ -1,0 +1,352 @@
+//! A temp site, the real `quire` binary serving it on 127.0.0.1:0, and a raw HTTP/1.1 client.
+//!
+//! The client is hand-written on purpose: tests must send paths like `/../x` byte for byte,
+//! and read headers and compressed bodies exactly as sent, which general clients normalise.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const BASE_URL: &str = "https://example.com";
+
+pub fn quire_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_quire")
+}
+
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A site with only a config that fixes `base_url`.
+    pub fn empty() -> TestSite {
+        let site = TestSite {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        site.write(
+            "quire.toml",
+            &format!("title = \"Test site\"\nbase_url = \"{BASE_URL}\"\nposts_per_page = 2\n"),
+        );
+        std::fs::create_dir_all(site.root().join("content/posts")).unwrap();
+        site
+    }
+
+    /// A copy of the repository's sample site, with a fixed `base_url`.
+    pub fn sample() -> TestSite {
+        let site = TestSite {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("content"), &site.root().join("content"));
+        let config = std::fs::read_to_string(repo.join("quire.toml")).unwrap();
+        site.write(
+            "quire.toml",
+            &format!("base_url = \"{BASE_URL}\"\n{config}"),
+        );
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.root().join(".quire")
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.path(rel)).unwrap();
+    }
+
+    /// Writes a post with TOML front matter.
+    pub fn post(&self, slug: &str, title: &str, date: &str, tags: &[&str], body: &str) {
+        let tags = tags
+            .iter()
+            .map(|t| format!("{t:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.write(
+            &format!("content/posts/{slug}.md"),
+            &format!("+++\ntitle = {title:?}\ndate = {date:?}\ntags = [{tags}]\n+++\n{body}\n"),
+        );
+    }
+
+    /// Starts `quire serve` and waits until the first reconcile is done.
+    pub fn serve(&self) -> Server {
+        Server::start(self.root(), &self.data())
+    }
+
+    /// Runs a `quire` command to completion.
+    pub fn quire(&self, args: &[&str]) -> std::process::Output {
+        Command::new(quire_bin())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+
+    pub fn build(&self, out: &Path) -> std::process::Output {
+        let out = self.quire(&[
+            "build",
+            "--root",
+            self.root().to_str().unwrap(),
+            "--data",
+            self.data().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "build failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub fn start(root: &Path, data: &Path) -> Server {
+        let mut child = Command::new(quire_bin())
+            .args(["serve", "--addr", "127.0.0.1:0", "--root"])
+            .arg(root)
+            .arg("--data")
+            .arg(data)
+            .env("NO_COLOR", "1")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let mut server = Server {
+            child,
+            addr: "127.0.0.1:1".parse().unwrap(),
+            logs,
+        };
+        let line = server.wait_for_log("serving ", Duration::from_secs(30));
+        let url = line
+            .rsplit(" at http://")
+            .next()
+            .unwrap()
+            .trim_end_matches('/');
+        server.addr = url.parse().unwrap();
+        server.wait_for_log("reconciled content/", Duration::from_secs(30));
+        server
+    }
+
+    pub fn logs(&self) -> Vec<String> {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Waits for a log line containing `needle` that was not there before the call's `skip`.
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> String {
+        self.wait_for_log_after(0, needle, timeout)
+    }
+
+    pub fn log_len(&self) -> usize {
+        self.logs.lock().unwrap().len()
+    }
+
+    pub fn wait_for_log_after(&self, skip: usize, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(line) = self
+                .logs
+                .lock()
+                .unwrap()
+                .iter()
+                .skip(skip)
+                .find(|l| l.contains(needle))
+            {
+                return line.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no log line containing {needle:?} in:\n{}",
+                self.logs().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[])
+    }
+
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
+        request(self.addr, method, path, headers)
+    }
+
+    /// Polls `path` until `check` holds, returning the first response that satisfies it.
+    pub fn wait_for(&self, path: &str, check: impl Fn(&Response) -> bool) -> Response {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let response = self.get(path);
+            if check(&response) {
+                return response;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path} never matched; last status {}, logs:\n{}",
+                response.status,
+                self.logs().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    pub fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).unwrap()
+    }
+}
+
+pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    parse_response(&raw, method == "HEAD")
+}
+
+fn parse_response(raw: &[u8], head_only: bool) -> Response {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response head");
+    let head = std::str::from_utf8(&raw[..split]).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if head_only {
+        body.clear();
+    } else if headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Response {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16)
+                .unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[line_end + 2..line_end + 2 + size]);
+        data = &data[line_end + 4 + size..];
+    }
+}
+
+/// Every file under `dir`, as relative path -> bytes.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
