@@ -16,6 +16,7 @@ pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefi
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
 const WORDS_PER_MINUTE: usize = 200;
+const EXCERPT_CHARS: usize = 280;
 
 /// One heading in the table of contents, with the headings nested below it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +34,10 @@ pub struct RenderedMarkdown {
     /// The HTML before `<!-- more -->`, if the marker is present.
     pub summary_html: Option<String>,
     pub toc: Vec<TocEntry>,
+    /// Plain text of the first paragraph, cut at a word boundary: a summary for posts without
+    /// `<!-- more -->` or a description.
+    #[serde(default)]
+    pub excerpt: String,
     pub word_count: usize,
     pub reading_minutes: usize,
 }
@@ -73,6 +78,9 @@ impl Markdown {
         let mut headings = Vec::new();
         let mut used_ids = HashSet::new();
         let mut word_count = 0;
+        let mut excerpt = String::new();
+        let mut in_first_paragraph = false;
+        let mut seen_paragraph = false;
 
         let mut parser = Parser::new_ext(source, Self::options());
         while let Some(event) = parser.next() {
@@ -155,7 +163,19 @@ impl Markdown {
                 {
                     summary_at = Some(body.len());
                 }
+                Event::Start(Tag::Paragraph) if !seen_paragraph && !in_footnote => {
+                    seen_paragraph = true;
+                    in_first_paragraph = true;
+                    body.push(event);
+                }
+                Event::End(TagEnd::Paragraph) if in_first_paragraph => {
+                    in_first_paragraph = false;
+                    body.push(event);
+                }
                 Event::Text(ref t) => {
+                    if in_first_paragraph {
+                        excerpt.push_str(t);
+                    }
                     word_count += t.split_whitespace().count();
                     if in_footnote {
                         footnotes.push(event)
@@ -193,6 +213,7 @@ impl Markdown {
             html,
             summary_html,
             toc: build_toc(headings),
+            excerpt: cut_at_word(&excerpt, EXCERPT_CHARS),
             word_count,
             reading_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
         }
@@ -226,6 +247,17 @@ impl Markdown {
             )
         }
     }
+}
+
+/// Shortens `text` to at most `max` characters, at a word boundary, adding an ellipsis.
+fn cut_at_word(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map(|(head, _)| head).unwrap_or(&cut);
+    format!("{}…", cut.trim_end_matches(|c: char| c.is_ascii_punctuation()))
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -313,6 +345,14 @@ mod tests {
         assert!(out.html.contains("id=\"intro-1\""));
         assert_eq!(out.toc.len(), 2);
         assert_eq!(out.toc[0].children[0].id, "details");
+    }
+
+    #[test]
+    fn excerpt_is_the_first_paragraph_cut_at_a_word() {
+        let out = render(&format!("# T\n\nShort *first* paragraph.\n\n{}\n", "word ".repeat(100)));
+        assert_eq!(out.excerpt, "Short first paragraph.");
+        let long = render(&"word ".repeat(100));
+        assert!(long.excerpt.ends_with("word…") && long.excerpt.chars().count() <= 281);
     }
 
     #[test]

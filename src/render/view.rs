@@ -78,6 +78,8 @@ pub struct EntryView<'a> {
     pub description: Option<&'a str>,
     /// HTML before `<!-- more -->`, if the post has the marker.
     pub summary: Option<&'a str>,
+    /// Plain text of the first paragraph, shortened.
+    pub excerpt: &'a str,
     pub content: Option<&'a str>,
     pub toc: &'a [TocEntry],
     pub word_count: usize,
@@ -108,6 +110,7 @@ impl<'a> EntryView<'a> {
                 .collect(),
             description: entry.description.as_deref(),
             summary: entry.body.summary_html.as_deref(),
+            excerpt: &entry.body.excerpt,
             content: with_content.then_some(entry.body.html.as_str()),
             toc: &entry.body.toc,
             word_count: entry.body.word_count,

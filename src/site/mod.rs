@@ -624,6 +624,7 @@ mod tests {
                 html: String::new(),
                 summary_html: None,
                 toc: Vec::new(),
+                excerpt: String::new(),
                 word_count: 0,
                 reading_minutes: 1,
             },
