@@ -257,7 +257,10 @@ fn cut_at_word(text: &str, max: usize) -> String {
     }
     let cut: String = text.chars().take(max).collect();
     let cut = cut.rsplit_once(' ').map(|(head, _)| head).unwrap_or(&cut);
-    format!("{}…", cut.trim_end_matches(|c: char| c.is_ascii_punctuation()))
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_ascii_punctuation())
+    )
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -349,7 +352,10 @@ mod tests {
 
     #[test]
     fn excerpt_is_the_first_paragraph_cut_at_a_word() {
-        let out = render(&format!("# T\n\nShort *first* paragraph.\n\n{}\n", "word ".repeat(100)));
+        let out = render(&format!(
+            "# T\n\nShort *first* paragraph.\n\n{}\n",
+            "word ".repeat(100)
+        ));
         assert_eq!(out.excerpt, "Short first paragraph.");
         let long = render(&"word ".repeat(100));
         assert!(long.excerpt.ends_with("word…") && long.excerpt.chars().count() <= 281);
