@@ -36,7 +36,10 @@ pub struct SitePaths {
 }
 
 impl SitePaths {
+    /// Makes the root absolute: the watcher reports absolute paths, and they must compare
+    /// equal to ours whatever `--root` looked like (`.` by default).
     pub fn new(root: PathBuf, data: Option<PathBuf>) -> SitePaths {
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
         let data = data.unwrap_or_else(|| root.join(".quire"));
         SitePaths { root, data }
     }

@@ -87,6 +87,28 @@ fn an_edit_is_live_without_a_restart() {
     eprintln!("edit latency: {latency:?}");
 }
 
+/// Regression: with the default relative root (`.`) the watcher's absolute paths did not match
+/// the site's folders, so edits were never picked up.
+#[test]
+fn edits_are_live_when_serving_with_the_default_relative_root() {
+    let site = live_site();
+    let server = crate::support::Server::start_in(site.root());
+    site.post(
+        "first",
+        "First post",
+        "2024-01-01",
+        &["alpha"],
+        "Edited from a relative root.",
+    );
+    server.wait_for("/posts/first/", |r| {
+        r.text().contains("Edited from a relative root.")
+    });
+    assert!(
+        site.root().join(".quire/quire.db").exists(),
+        "data defaults to <root>/.quire"
+    );
+}
+
 #[test]
 fn a_new_file_appears_and_a_deleted_file_disappears_everywhere() {
     let site = live_site();

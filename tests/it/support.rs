@@ -137,11 +137,26 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path, data: &Path) -> Server {
-        let mut child = Command::new(quire_bin())
+        let mut command = Command::new(quire_bin());
+        command
             .args(["serve", "--addr", "127.0.0.1:0", "--root"])
             .arg(root)
             .arg("--data")
-            .arg(data)
+            .arg(data);
+        Server::spawn(command)
+    }
+
+    /// `quire serve` run from inside the site with its defaults (`--root .`), as the README says.
+    pub fn start_in(root: &Path) -> Server {
+        let mut command = Command::new(quire_bin());
+        command
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .current_dir(root);
+        Server::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Server {
+        let mut child = command
             .env("NO_COLOR", "1")
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
