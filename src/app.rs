@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 use std::sync::mpsc;
 
-use actix_web::{App, HttpServer};
+use actix_web::{HttpServer, web};
 use tracing::{info, warn};
 
 use crate::content::watch;
@@ -38,7 +38,21 @@ pub fn serve(paths: SitePaths, addr: &str) -> Result<(), ServeError> {
     // Pages are rendered before the first request, from stored records only.
     let writer = Writer::load(paths.clone(), url.clone(), Compression::Precompress, true)?;
     let published = writer.published();
+    let markdown = writer.markdown();
     let (inbox, rx) = mpsc::channel();
+    let db = crate::store::Store::open(&paths.data).map_err(WriterError::Store)?;
+    if db.users().map(|u| u.is_empty()).unwrap_or(false) {
+        info!(
+            "no admin users yet; create one with: quire user add NAME --root {}",
+            paths.root.display()
+        );
+    }
+    let state = web::Data::new(crate::http::AppState::new(
+        published,
+        inbox.clone(),
+        db,
+        markdown,
+    ));
     // Watch before reconciling, so an edit made during the reconcile is not missed.
     let watcher = watch::start(&paths, inbox.clone())?;
     let _ = inbox.send(Input::Reconcile);
@@ -54,12 +68,10 @@ pub fn serve(paths: SitePaths, addr: &str) -> Result<(), ServeError> {
     }
     info!("serving {} at {url}/", paths.root.display());
     actix_web::rt::System::new().block_on(async move {
-        let server = HttpServer::new(move || {
-            App::new().configure(crate::http::configure(published.clone()))
-        })
-        .listen(listener)
-        .map_err(ServeError::Server)?
-        .run();
+        let server = HttpServer::new(move || crate::http::app(state.clone()))
+            .listen(listener)
+            .map_err(ServeError::Server)?
+            .run();
         server.await.map_err(ServeError::Server)
     })?;
     drop(watcher);

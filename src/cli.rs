@@ -26,10 +26,10 @@ pub struct Cli {
 #[derive(Debug, Clone, clap::Args)]
 pub struct SiteArgs {
     /// The site folder: content/, static/, themes/, quire.toml.
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", global = true)]
     pub root: PathBuf,
     /// Where the database lives [default: <root>/.quire]
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub data: Option<PathBuf>,
 }
 
@@ -76,6 +76,57 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Manage admin accounts (works while the server runs).
+    User {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Manage API tokens for scripts (works while the server runs).
+    Token {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account; prompts for the password.
+    Add {
+        name: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Change an account's password; ends its sessions.
+    Passwd {
+        name: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove an account and its sessions.
+    Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once, alone on the last line.
+    Create {
+        name: String,
+        /// Days until it expires [default: never]
+        #[arg(long)]
+        expires: Option<u32>,
+    },
+    /// List tokens (names and dates; the secrets are not stored).
+    List,
+    /// Revoke a token at once.
+    Revoke { name: String },
 }
 
 pub fn init_logging(verbose: bool) {
@@ -126,6 +177,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", path.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::User { site, action } => crate::accounts::user(&site.paths(), action),
+        Command::Token { site, action } => crate::accounts::token(&site.paths(), action),
         Command::Check { root } => {
             let problems = crate::scaffold::check(&root);
             for p in &problems {

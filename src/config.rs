@@ -24,6 +24,62 @@ pub struct Config {
     pub theme: String,
     /// Free-form values for templates, as `config.extra`.
     pub extra: toml::Table,
+    /// The admin API: sessions, uploads, proxies.
+    pub admin: AdminConfig,
+}
+
+/// `[admin]` in `quire.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    /// A session ends after this long without use, e.g. "14d", "12h", "30m".
+    pub session_idle: String,
+    /// A session ends this long after login, however much it is used.
+    pub session_absolute: String,
+    /// Largest upload, in MiB.
+    pub max_upload_mb: u64,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        AdminConfig {
+            session_idle: "14d".to_owned(),
+            session_absolute: "30d".to_owned(),
+            max_upload_mb: 10,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+impl AdminConfig {
+    pub fn idle(&self) -> std::time::Duration {
+        parse_duration(&self.session_idle).unwrap_or(std::time::Duration::from_secs(14 * 86_400))
+    }
+    pub fn absolute(&self) -> std::time::Duration {
+        parse_duration(&self.session_absolute)
+            .unwrap_or(std::time::Duration::from_secs(30 * 86_400))
+    }
+    pub fn max_upload_bytes(&self) -> usize {
+        usize::try_from(self.max_upload_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+    }
+}
+
+/// "14d", "12h", "30m", "45s" -> a duration.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let secs = match unit.trim() {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
 }
 
 impl Default for Config {
@@ -38,6 +94,7 @@ impl Default for Config {
             feed_limit: 20,
             theme: "default".to_owned(),
             extra: toml::Table::new(),
+            admin: AdminConfig::default(),
         }
     }
 }
@@ -83,6 +140,20 @@ impl Config {
                 key_line(text, "posts_per_page"),
                 "posts_per_page must be at least 1".to_owned(),
             ));
+        }
+        for (key, value) in [
+            ("session_idle", &config.admin.session_idle),
+            ("session_absolute", &config.admin.session_absolute),
+        ] {
+            if parse_duration(value).is_none() {
+                return Err(Diagnostic::new(
+                    CONFIG_FILE,
+                    key_line(text, key),
+                    format!(
+                        "admin.{key} must be a duration like \"14d\", \"12h\" or \"30m\"; got {value:?}"
+                    ),
+                ));
+            }
         }
         if config.feed_limit == 0 {
             config.feed_limit = 1;
@@ -134,6 +205,17 @@ mod tests {
         let err = Config::parse("title = \"x\"\ntitel = \"y\"\n").err();
         let err = err.map(|d| (d.line, d.message.contains("titel")));
         assert_eq!(err, Some((2, true)));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(
+            parse_duration("14d").map(|d| d.as_secs()),
+            Some(14 * 86_400)
+        );
+        assert_eq!(parse_duration("2s").map(|d| d.as_secs()), Some(2));
+        assert_eq!(parse_duration("soon"), None);
+        assert!(Config::parse("[admin]\nsession_idle = \"forever\"\n").is_err());
     }
 
     #[test]

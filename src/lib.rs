@@ -1,6 +1,9 @@
 //! Quire: a whole blog in one binary. See ARCHITECTURE.md for the code map and its invariants.
 
+pub mod accounts;
+pub mod admin;
 pub mod app;
+pub mod auth;
 pub mod change;
 pub mod cli;
 pub mod config;

@@ -13,17 +13,19 @@ use chrono::Utc;
 use rayon::prelude::*;
 use tracing::{error, info, warn};
 
-use crate::change::{Actor, Change};
+use crate::admin::{self, AdminCommand, AdminError, AdminReply, AdminRequest, Reply};
+use crate::change::{Actor, Change, MediaInfo, Settings};
 use crate::config::Config;
 use crate::content::Diagnostic;
 use crate::content::compile::{FieldLines, compile, source_hash};
 use crate::content::markdown::Markdown;
 use crate::content::scan;
+use crate::content::slug::slugify;
 use crate::content::watch::FsChange;
 use crate::render::Renderer;
 use crate::render::page::{CachePolicy, Compression, Page, PageTable, Served};
 use crate::render::theme::Theme;
-use crate::site::entry::{Entry, SourcePath};
+use crate::site::entry::{Entry, EntryKind, SourcePath};
 use crate::site::route::Route;
 use crate::site::{Conflict, Impact, Site};
 use crate::store::{Store, StoreError};
@@ -61,6 +63,8 @@ impl SitePaths {
 pub struct Snapshot {
     pub site: Site,
     pub pages: PageTable,
+    /// The renderer of this state, for previews.
+    pub renderer: Arc<Renderer>,
 }
 
 pub type Published = Arc<ArcSwap<Snapshot>>;
@@ -76,6 +80,8 @@ pub enum WriterError {
 /// What the writer is asked to do.
 pub enum Input {
     Fs(Vec<FsChange>),
+    /// A write from the admin API; answered once durable and published.
+    Admin(Box<AdminCommand>),
     /// Compare all of `content/` with the store by hash.
     Reconcile,
 }
@@ -92,8 +98,13 @@ pub struct ReconcileStats {
 pub struct Writer {
     paths: SitePaths,
     store: Store,
-    markdown: Markdown,
-    renderer: Renderer,
+    markdown: Arc<Markdown>,
+    renderer: Arc<Renderer>,
+    /// `quire.toml` as read; `settings` from the admin API are applied over it.
+    file_config: Config,
+    settings: Settings,
+    /// Uploaded files, served at `/media/<hash>.<ext>`.
+    media: BTreeMap<String, (MediaInfo, Bytes)>,
     /// Used when `quire.toml` has no `base_url` (the address `serve` listens on).
     fallback_base_url: String,
     site: Site,
@@ -103,6 +114,8 @@ pub struct Writer {
     errors: BTreeMap<String, Diagnostic>,
     /// Whether to keep pages rendered (serve) or leave rendering to the caller (build).
     rendering: bool,
+    /// The impact of the last `admit_text`, handed to the batch that asked for it.
+    last_impact: Option<Impact>,
 }
 
 /// Checks a compiled entry against the theme and the rest of the site, and adds it.
@@ -150,9 +163,12 @@ impl Writer {
         compression: Compression,
         rendering: bool,
     ) -> Result<Writer, WriterError> {
-        let config = Config::load(&paths.root).map_err(WriterError::Invalid)?;
-        let theme = Theme::load(&paths.root, &config.theme).map_err(WriterError::Invalid)?;
+        let file_config = Config::load(&paths.root).map_err(WriterError::Invalid)?;
+        let theme = Theme::load(&paths.root, &file_config.theme).map_err(WriterError::Invalid)?;
         let store = Store::open(&paths.data)?;
+        let settings = store.settings()?;
+        let mut config = file_config.clone();
+        settings.apply_to(&mut config);
         let records = store.load_entries()?;
         let loaded = records.len();
         let config = Arc::new(config);
@@ -163,31 +179,41 @@ impl Writer {
                 source.display_path()
             );
         }
+        let media = store
+            .load_media()?
+            .into_iter()
+            .map(|(info, bytes)| (info.hash.clone(), (info, bytes)))
+            .collect();
         info!(
             "loaded {loaded} compiled entries from {}",
             store.path().display()
         );
         let base_url = base_url_for(&config, &fallback_base_url);
-        let renderer = Renderer {
+        let renderer = Arc::new(Renderer {
             theme: Arc::new(theme),
             base_url,
             compression,
-        };
+        });
         let published = Arc::new(ArcSwap::from_pointee(Snapshot {
             site: site.clone(),
             pages: PageTable::default(),
+            renderer: renderer.clone(),
         }));
         let mut writer = Writer {
             paths,
             store,
-            markdown: Markdown::new(),
+            markdown: Arc::new(Markdown::new()),
             renderer,
+            file_config,
+            settings,
+            media,
             fallback_base_url,
             site,
             pages: PageTable::default(),
             published,
             errors: BTreeMap::new(),
             rendering,
+            last_impact: None,
         };
         if rendering {
             writer.render_all();
@@ -205,6 +231,10 @@ impl Writer {
 
     pub fn renderer(&self) -> &Renderer {
         &self.renderer
+    }
+
+    pub fn markdown(&self) -> Arc<Markdown> {
+        self.markdown.clone()
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -238,12 +268,23 @@ impl Writer {
     fn handle(&mut self, batch: Vec<Input>) {
         let mut reconcile = false;
         let mut changes: Vec<FsChange> = Vec::new();
+        let mut commands = Vec::new();
         for input in batch {
             match input {
                 Input::Reconcile => reconcile = true,
                 Input::Fs(fs) => changes.extend(fs),
+                Input::Admin(command) => commands.push(*command),
             }
         }
+        if !changes.is_empty() || reconcile {
+            self.handle_fs(changes, reconcile);
+        }
+        if !commands.is_empty() {
+            self.apply_admin(commands);
+        }
+    }
+
+    fn handle_fs(&mut self, changes: Vec<FsChange>, reconcile: bool) {
         let config_changed = changes.iter().any(|c| matches!(c, FsChange::Config));
         let theme_changed = changes.iter().any(|c| matches!(c, FsChange::Theme));
         let static_changed = changes.iter().any(|c| matches!(c, FsChange::Static));
@@ -306,10 +347,10 @@ impl Writer {
         let on_disk: BTreeSet<&SourcePath> = files.markdown.iter().map(|(s, _)| s).collect();
         let stored: Vec<SourcePath> = working.entries().map(|e| e.source.clone()).collect();
         for source in stored.iter().filter(|s| !on_disk.contains(s)) {
+            if let Some(change) = deletion(&working, source) {
+                changes.push((Actor::File, change));
+            }
             impact.merge(working.remove(source));
-            changes.push(Change::EntryDeleted {
-                source: source.clone(),
-            });
             self.errors.remove(&source.display_path());
             stats.removed += 1;
         }
@@ -382,11 +423,9 @@ impl Writer {
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                         self.errors.remove(&source.display_path());
-                        if working.entry(&source).is_some() {
+                        if let Some(change) = deletion(&working, &source) {
+                            changes.push((Actor::File, change));
                             impact.merge(working.remove(&source));
-                            changes.push(Change::EntryDeleted {
-                                source: source.clone(),
-                            });
                         }
                     }
                     Err(e) => self.report(Diagnostic::new(
@@ -429,7 +468,12 @@ impl Writer {
         }
     }
 
-    fn retry_failed(&mut self, working: &mut Site, changes: &mut Vec<Change>, impact: &mut Impact) {
+    fn retry_failed(
+        &mut self,
+        working: &mut Site,
+        changes: &mut Vec<(Actor, Change)>,
+        impact: &mut Impact,
+    ) {
         let failed: Vec<String> = self.errors.keys().cloned().collect();
         for shown in failed {
             let Some(source) = shown.strip_prefix("content/").and_then(SourcePath::new) else {
@@ -447,7 +491,7 @@ impl Writer {
         working: &mut Site,
         source: &SourcePath,
         text: String,
-        changes: &mut Vec<Change>,
+        changes: &mut Vec<(Actor, Change)>,
         impact: &mut Impact,
     ) -> Ingested {
         let shown = source.display_path();
@@ -464,10 +508,13 @@ impl Writer {
             Ok(entry_impact) => {
                 impact.merge(entry_impact);
                 if let Some(entry) = working.entry(source) {
-                    changes.push(Change::EntryUpserted {
-                        entry: Box::new((**entry).clone()),
-                        source_text: text,
-                    });
+                    changes.push((
+                        Actor::File,
+                        Change::EntryUpserted {
+                            entry: Box::new((**entry).clone()),
+                            source_text: text,
+                        },
+                    ));
                 }
                 if self.errors.remove(&shown).is_some() {
                     info!("{shown}: fixed");
@@ -487,8 +534,8 @@ impl Writer {
     }
 
     /// Makes the batch durable, then (and only then) adopts and publishes it.
-    fn commit(&mut self, working: Site, changes: Vec<Change>, impact: Impact) -> usize {
-        if let Err(e) = self.store.commit(&Actor::File, &changes) {
+    fn commit(&mut self, working: Site, changes: Vec<(Actor, Change)>, impact: Impact) -> usize {
+        if let Err(e) = self.store.commit(&changes) {
             error!(
                 "could not save {} changes: {e}; the site keeps serving its previous state",
                 changes.len()
@@ -558,6 +605,7 @@ impl Writer {
         self.published.store(Arc::new(Snapshot {
             site: self.site.clone(),
             pages: self.pages.clone(),
+            renderer: self.renderer.clone(),
         }));
     }
 
@@ -584,6 +632,15 @@ impl Writer {
                 Err(e) => warn!("static/{rel}: cannot read: {e}"),
             }
         }
+        for (info, bytes) in self.media.values() {
+            let page = Page::new(
+                &info.content_type,
+                bytes.clone(),
+                CachePolicy::Immutable,
+                self.renderer.compression,
+            );
+            files.insert(info.url_path(), Arc::new(Served::Page(page)));
+        }
         files
     }
 
@@ -595,13 +652,13 @@ impl Writer {
 
     fn reload_config(&mut self) {
         match Config::load(&self.paths.root) {
-            Ok(config) if config == *self.site.config => {}
+            Ok(config) if config == self.file_config => {}
             Ok(config) => {
-                let theme_changed = config.theme != self.site.config.theme;
-                self.renderer.base_url = base_url_for(&config, &self.fallback_base_url);
-                self.site.set_config(Arc::new(config));
+                let theme_changed = config.theme != self.file_config.theme;
+                self.file_config = config;
                 self.errors.remove(crate::config::CONFIG_FILE);
                 info!("{} reloaded", crate::config::CONFIG_FILE);
+                self.reconfigure();
                 if theme_changed {
                     self.reload_theme();
                 } else {
@@ -612,15 +669,372 @@ impl Writer {
         }
     }
 
+    /// Recomputes the effective config: `quire.toml` with the admin settings over it.
+    fn reconfigure(&mut self) {
+        let mut config = self.file_config.clone();
+        self.settings.apply_to(&mut config);
+        Arc::make_mut(&mut self.renderer).base_url = base_url_for(&config, &self.fallback_base_url);
+        self.site.set_config(Arc::new(config));
+    }
+
     fn reload_theme(&mut self) {
         match Theme::load(&self.paths.root, &self.site.config.theme) {
             Ok(theme) => {
-                self.renderer.theme = Arc::new(theme);
+                Arc::make_mut(&mut self.renderer).theme = Arc::new(theme);
                 self.errors.retain(|path, _| !path.starts_with("themes/"));
                 info!("theme reloaded");
                 self.render_all();
             }
             Err(diagnostic) => self.report(diagnostic),
+        }
+    }
+
+    /// Applies a batch of admin writes: each is checked against the site as the batch left it,
+    /// then all are committed in one transaction (one fsync), mirrored to `content/`, published,
+    /// and only then answered.
+    fn apply_admin(&mut self, commands: Vec<AdminCommand>) {
+        let started = Instant::now();
+        let mut working = self.site.clone();
+        working.advance_clock(Utc::now());
+        let mut batch = AdminBatch::default();
+        let mut replies: Vec<(Reply, AdminReply)> = Vec::new();
+        for command in commands {
+            match self.admin_one(&mut working, &command.actor, command.request, &mut batch) {
+                Ok(reply) => replies.push((command.reply, reply)),
+                Err(e) => {
+                    let _ = command.reply.send(Err(e));
+                }
+            }
+        }
+        if batch.changes.is_empty() {
+            for (reply, answer) in replies {
+                let _ = reply.send(Ok(answer));
+            }
+            return;
+        }
+        if let Err(e) = self.store.commit(&batch.changes) {
+            error!("could not save {} admin changes: {e}", batch.changes.len());
+            for (reply, _) in replies {
+                let _ = reply.send(Err(AdminError::Internal(
+                    "the change could not be saved".to_owned(),
+                )));
+            }
+            return;
+        }
+        self.site = working;
+        for (info, bytes) in batch.media_added {
+            self.media.insert(info.hash.clone(), (info, bytes));
+        }
+        for hash in &batch.media_deleted {
+            self.media.remove(hash);
+        }
+        self.write_back(&batch.files);
+        let rendered = if let Some(settings) = batch.settings {
+            self.settings = settings;
+            self.reconfigure();
+            self.render_all()
+        } else {
+            if !batch.media_deleted.is_empty()
+                || self.pages.files.len() < self.media.len()
+                || batch.media_changed
+            {
+                self.pages.files = self.load_files();
+            }
+            let n = self.publish(batch.impact);
+            if batch.media_changed && n == 0 {
+                self.swap();
+            }
+            n
+        };
+        info!(
+            "{} admin changes saved; {rendered} pages rendered in {:.1?}",
+            batch.changes.len(),
+            started.elapsed()
+        );
+        for (reply, answer) in replies {
+            let _ = reply.send(Ok(answer));
+        }
+    }
+
+    fn admin_one(
+        &mut self,
+        working: &mut Site,
+        actor: &Actor,
+        request: AdminRequest,
+        batch: &mut AdminBatch,
+    ) -> Result<AdminReply, AdminError> {
+        match request {
+            AdminRequest::SaveEntry {
+                kind,
+                slug,
+                if_match,
+                input,
+            } => {
+                let existing = match &slug {
+                    Some(slug) => {
+                        let entry = find(working, kind, slug)?;
+                        check_if_match(&entry, if_match.as_deref(), true)?;
+                        Some(entry)
+                    }
+                    None => None,
+                };
+                admin::validate(&input)?;
+                let slug = match (&input.slug, &existing) {
+                    (Some(s), _) => s.clone(),
+                    (None, Some(e)) => e.slug.clone(),
+                    (None, None) => {
+                        let s = slugify(&input.title);
+                        if s.is_empty() {
+                            return Err(admin::field_error(
+                                "title",
+                                "title needs a letter or digit to make a slug",
+                            ));
+                        }
+                        s
+                    }
+                };
+                let source = match &existing {
+                    Some(e) => e.source.clone(),
+                    None => self.new_source_path(working, kind, &slug)?,
+                };
+                let text = admin::source_text(&input, kind, &slug, existing.as_deref(), Utc::now());
+                let entry = self.admit_text(working, &source, &text)?;
+                batch.changes.push((
+                    actor.clone(),
+                    Change::EntryUpserted {
+                        entry: Box::new((*entry).clone()),
+                        source_text: text.clone(),
+                    },
+                ));
+                batch.files.push((source, Some(text.clone())));
+                batch
+                    .impact
+                    .merge(self.last_impact.take().unwrap_or_default());
+                Ok(AdminReply::Entry {
+                    entry,
+                    source_text: text,
+                    created: existing.is_none(),
+                })
+            }
+            AdminRequest::DeleteEntry {
+                kind,
+                slug,
+                if_match,
+            } => {
+                let entry = find(working, kind, &slug)?;
+                check_if_match(&entry, if_match.as_deref(), false)?;
+                if let Some(change) = deletion(working, &entry.source) {
+                    batch.changes.push((actor.clone(), change));
+                }
+                batch.impact.merge(working.remove(&entry.source));
+                batch.files.push((entry.source.clone(), None));
+                Ok(AdminReply::Deleted)
+            }
+            AdminRequest::RestoreRevision { kind, slug, seq } => {
+                let source = match find(working, kind, &slug) {
+                    Ok(entry) => entry.source.clone(),
+                    Err(_) => self
+                        .store
+                        .deleted_source(&slug, kind_name(kind))
+                        .map_err(|e| AdminError::Internal(e.to_string()))?
+                        .ok_or_else(|| {
+                            AdminError::NotFound(format!(
+                                "no {} with the slug {slug:?}",
+                                kind_name(kind)
+                            ))
+                        })?,
+                };
+                let text = self
+                    .store
+                    .source_at(source.as_str(), seq)
+                    .map_err(|e| AdminError::Internal(e.to_string()))?
+                    .ok_or_else(|| {
+                        AdminError::NotFound(format!("no revision {seq} of {slug:?}"))
+                    })?;
+                let existed = working.entry(&source).is_some();
+                let entry = self.admit_text(working, &source, &text)?;
+                batch.changes.push((
+                    actor.clone(),
+                    Change::EntryUpserted {
+                        entry: Box::new((*entry).clone()),
+                        source_text: text.clone(),
+                    },
+                ));
+                batch.files.push((source, Some(text.clone())));
+                batch
+                    .impact
+                    .merge(self.last_impact.take().unwrap_or_default());
+                Ok(AdminReply::Entry {
+                    entry,
+                    source_text: text,
+                    created: !existed,
+                })
+            }
+            AdminRequest::AddMedia { file_name, bytes } => {
+                let (content_type, extension) = admin::detect_media_type(&bytes).ok_or_else(|| {
+                    AdminError::UnsupportedType(
+                        "this file type is not accepted; upload PNG, JPEG, GIF, WebP, AVIF, PDF, MP4, WebM, MP3 or Ogg"
+                            .to_owned(),
+                    )
+                })?;
+                let hash = blake3::hash(&bytes).to_hex()[..32].to_owned();
+                if let Some((info, _)) = self.media.get(&hash) {
+                    return Ok(AdminReply::Media {
+                        media: info.clone(),
+                        created: false,
+                    });
+                }
+                if let Some((info, _)) = batch.media_added.iter().find(|(i, _)| i.hash == hash) {
+                    return Ok(AdminReply::Media {
+                        media: info.clone(),
+                        created: false,
+                    });
+                }
+                let file_name: String = file_name
+                    .chars()
+                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                    .take(200)
+                    .collect();
+                let info = MediaInfo {
+                    hash,
+                    content_type: content_type.to_owned(),
+                    extension: extension.to_owned(),
+                    file_name,
+                    size: bytes.len() as u64,
+                };
+                batch.changes.push((
+                    actor.clone(),
+                    Change::MediaAdded {
+                        media: info.clone(),
+                        bytes: bytes.clone(),
+                    },
+                ));
+                batch.media_added.push((info.clone(), bytes));
+                batch.media_changed = true;
+                Ok(AdminReply::Media {
+                    media: info,
+                    created: true,
+                })
+            }
+            AdminRequest::DeleteMedia { hash } => {
+                if !self.media.contains_key(&hash) {
+                    return Err(AdminError::NotFound(format!("no media {hash:?}")));
+                }
+                batch
+                    .changes
+                    .push((actor.clone(), Change::MediaDeleted { hash: hash.clone() }));
+                batch.media_deleted.push(hash);
+                batch.media_changed = true;
+                Ok(AdminReply::Deleted)
+            }
+            AdminRequest::PutSettings { input } => {
+                admin::validate_settings(&input)?;
+                let mut settings = batch
+                    .settings
+                    .clone()
+                    .unwrap_or_else(|| self.settings.clone());
+                if let Some(v) = input.title {
+                    settings.title = Some(v.trim().to_owned());
+                }
+                if let Some(v) = input.description {
+                    settings.description = Some(v);
+                }
+                if let Some(v) = input.author {
+                    settings.author = Some(v);
+                }
+                if let Some(v) = input.posts_per_page {
+                    settings.posts_per_page = Some(v);
+                }
+                batch.changes.push((
+                    actor.clone(),
+                    Change::SettingsUpdated {
+                        settings: settings.clone(),
+                    },
+                ));
+                batch.settings = Some(settings.clone());
+                Ok(AdminReply::Settings(settings))
+            }
+        }
+    }
+
+    /// Compiles and admits API-written markdown, mapping problems to the fields they concern.
+    fn admit_text(
+        &mut self,
+        working: &mut Site,
+        source: &SourcePath,
+        text: &str,
+    ) -> Result<Arc<Entry>, AdminError> {
+        let (entry, lines) = compile(source, text, &self.markdown)
+            .map_err(|d| admin::field_error("body", d.message))?;
+        let impact = admit(working, &self.renderer.theme, entry, lines).map_err(|d| {
+            let field = if d.message.contains("template") {
+                "template"
+            } else {
+                "slug"
+            };
+            admin::field_error(field, d.message)
+        })?;
+        self.last_impact = Some(impact);
+        self.errors.remove(&source.display_path());
+        working
+            .entry(source)
+            .cloned()
+            .ok_or_else(|| AdminError::Internal("entry vanished".to_owned()))
+    }
+
+    /// `posts/<slug>.md` or `<slug>.md`, avoiding files that exist but are not in the site.
+    fn new_source_path(
+        &self,
+        working: &Site,
+        kind: EntryKind,
+        slug: &str,
+    ) -> Result<SourcePath, AdminError> {
+        let dir = match kind {
+            EntryKind::Post => "posts/",
+            EntryKind::Page => "",
+        };
+        for n in 1..1000 {
+            let name = if n == 1 {
+                format!("{dir}{slug}.md")
+            } else {
+                format!("{dir}{slug}-{n}.md")
+            };
+            let Some(source) = SourcePath::new(&name) else {
+                break;
+            };
+            let on_disk = self.paths.content().join(source.as_str()).exists();
+            if working.entry(&source).is_none() && !on_disk {
+                return Ok(source);
+            }
+        }
+        Err(admin::field_error(
+            "slug",
+            format!("no free file name for {slug:?}"),
+        ))
+    }
+
+    /// Mirrors API writes to `content/` (temp file, fsync, rename), so a git workflow sees them.
+    /// Without a `content/` folder the log alone is the site.
+    fn write_back(&self, files: &[(SourcePath, Option<String>)]) {
+        let content = self.paths.content();
+        if !content.is_dir() {
+            return;
+        }
+        for (source, text) in files {
+            let path = content.join(source.as_str());
+            let result = match text {
+                Some(text) => write_atomically(&path, text.as_bytes()),
+                None => match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                    _ => Ok(()),
+                },
+            };
+            if let Err(e) = result {
+                error!(
+                    "{}: cannot write the file: {e}; the change is saved in the log",
+                    source.display_path()
+                );
+            }
         }
     }
 
@@ -660,6 +1074,94 @@ impl Writer {
     pub fn paths(&self) -> &SitePaths {
         &self.paths
     }
+}
+
+/// What a batch of admin writes will do once committed.
+#[derive(Default)]
+struct AdminBatch {
+    changes: Vec<(Actor, Change)>,
+    impact: Impact,
+    files: Vec<(SourcePath, Option<String>)>,
+    media_added: Vec<(MediaInfo, Bytes)>,
+    media_deleted: Vec<String>,
+    media_changed: bool,
+    settings: Option<Settings>,
+}
+
+fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Post => "post",
+        EntryKind::Page => "page",
+    }
+}
+
+fn find(site: &Site, kind: EntryKind, slug: &str) -> Result<Arc<Entry>, AdminError> {
+    let url = match kind {
+        EntryKind::Post => format!("/posts/{slug}/"),
+        EntryKind::Page => format!("/{slug}/"),
+    };
+    site.owner_of(&url)
+        .and_then(|source| site.entry(source))
+        .filter(|e| e.kind == kind)
+        .cloned()
+        .ok_or_else(|| {
+            AdminError::NotFound(format!("no {} with the slug {slug:?}", kind_name(kind)))
+        })
+}
+
+/// The API's ETag of an entry: the hash of its source.
+pub fn entry_etag(entry: &Entry) -> String {
+    format!("\"{}\"", entry.source_hash)
+}
+
+fn check_if_match(entry: &Entry, if_match: Option<&str>, required: bool) -> Result<(), AdminError> {
+    match if_match {
+        None if required => Err(AdminError::PreconditionRequired),
+        None => Ok(()),
+        Some(value) => {
+            let current = entry_etag(entry);
+            let matches = value
+                .split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_start_matches("W/") == current);
+            if matches {
+                Ok(())
+            } else {
+                Err(AdminError::PreconditionFailed)
+            }
+        }
+    }
+}
+
+/// The tombstone for an entry that is in `site`.
+fn deletion(site: &Site, source: &SourcePath) -> Option<Change> {
+    site.entry(source).map(|e| Change::EntryDeleted {
+        source: source.clone(),
+        slug: e.slug.clone(),
+        kind: e.kind,
+    })
+}
+
+/// Writes through a temp file in the same folder, fsyncs it, renames it over the target and
+/// fsyncs the folder, so a crash leaves either the old file or the new one, never a torn one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("no parent folder"))?;
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.quire-tmp"));
+    {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&temp, path)?;
+    std::fs::File::open(dir)?.sync_all()
 }
 
 enum Ingested {

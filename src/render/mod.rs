@@ -25,6 +25,7 @@ pub struct RenderError {
 
 const HTML: &str = "text/html; charset=utf-8";
 
+#[derive(Clone)]
 pub struct Renderer {
     pub theme: Arc<Theme>,
     /// Absolute site URL without the trailing slash.
@@ -305,6 +306,53 @@ impl Renderer {
             }
         }
         Ok(out)
+    }
+
+    /// The post template around unsaved markdown, for the editor's preview.
+    pub fn render_preview(
+        &self,
+        site: &Site,
+        title: &str,
+        body: &crate::content::markdown::RenderedMarkdown,
+    ) -> Result<String, RenderError> {
+        let Some(source) = crate::site::entry::SourcePath::new("posts/preview.md") else {
+            return Err(RenderError {
+                template: "post.html".to_owned(),
+                message: "bad preview path".to_owned(),
+            });
+        };
+        let entry = Entry {
+            kind: EntryKind::Post,
+            source,
+            slug: "preview".to_owned(),
+            title: title.to_owned(),
+            date: Some(chrono::Utc::now()),
+            updated: None,
+            draft: true,
+            tags: Vec::new(),
+            description: None,
+            aliases: Vec::new(),
+            template: None,
+            extra: Default::default(),
+            body: body.clone(),
+            source_hash: String::new(),
+        };
+        let ctx_title = format!("{title} · {}", site.config.title);
+        let mut ctx = self.context(
+            site,
+            "/posts/preview/",
+            &ctx_title,
+            "",
+            "article",
+            route::ATOM_PATH,
+        );
+        ctx.insert("page", &EntryView::new(&entry, &self.base_url, true));
+        ctx.insert("prev", &Option::<EntryView<'_>>::None);
+        ctx.insert("next", &Option::<EntryView<'_>>::None);
+        match self.html("post.html", &ctx)? {
+            Served::Page(page) => Ok(String::from_utf8_lossy(&page.identity).into_owned()),
+            Served::Redirect { .. } => Ok(String::new()),
+        }
     }
 
     fn paginator<'a>(

@@ -58,7 +58,7 @@ pub const NOT_FOUND_PATH: &str = "/404.html";
 
 /// First path segments that belong to Quire's own routes; a page may not take them as its slug.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "posts", "tags", "page", "archive", "admin", "assets", "static", "404",
+    "posts", "tags", "page", "archive", "admin", "assets", "static", "media", "404",
 ];
 
 /// How many list pages `count` items make; an empty list still has its first page.

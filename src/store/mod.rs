@@ -3,6 +3,7 @@
 //! Every `commit` is one transaction that appends the events and updates the records; it
 //! returns only after SQLite has synced it (WAL, `synchronous=FULL`).
 
+pub mod auth;
 mod schema;
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::change::{Actor, Change};
+use crate::change::{Actor, Change, MediaInfo, Settings};
 use crate::site::entry::{Entry, SourcePath};
 
 pub use schema::SCHEMA_VERSION;
@@ -36,6 +37,8 @@ pub enum StoreError {
     },
     #[error("cannot encode a record: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("{0} already exists")]
+    Exists(String),
     #[error(
         "the database has schema version {found}, newer than this Quire supports ({supported}); upgrade Quire"
     )]
@@ -105,12 +108,11 @@ impl Store {
 
     /// Appends one event per change and updates the records, all in one durable transaction.
     /// Returns the sequence number of the last event.
-    pub fn commit(&mut self, actor: &Actor, changes: &[Change]) -> Result<Option<i64>, StoreError> {
+    pub fn commit(&mut self, changes: &[(Actor, Change)]) -> Result<Option<i64>, StoreError> {
         if changes.is_empty() {
             return Ok(None);
         }
         let at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-        let actor = actor.as_log_str();
         let tx = self.conn.transaction()?;
         let mut last = None;
         {
@@ -122,13 +124,16 @@ impl Store {
                  ON CONFLICT(source) DO UPDATE SET source_hash = ?2, record = ?3, last_seq = ?4",
             )?;
             let mut delete = tx.prepare_cached("DELETE FROM entries WHERE source = ?1")?;
-            for change in changes {
+            let now = Utc::now().timestamp();
+            for (actor, change) in changes {
                 let payload = serde_json::to_string(&change.payload())?;
-                let subject = match change {
-                    Change::EntryUpserted { entry, .. } => entry.source.as_str(),
-                    Change::EntryDeleted { source } => source.as_str(),
-                };
-                append.execute(params![at, actor, change.kind(), subject, payload])?;
+                append.execute(params![
+                    at,
+                    actor.as_log_str(),
+                    change.kind(),
+                    change.subject(),
+                    payload
+                ])?;
                 let seq = tx.last_insert_rowid();
                 match change {
                     Change::EntryUpserted { entry, .. } => {
@@ -140,8 +145,23 @@ impl Store {
                             seq
                         ])?;
                     }
-                    Change::EntryDeleted { source } => {
+                    Change::EntryDeleted { source, .. } => {
                         delete.execute(params![source.as_str()])?;
+                    }
+                    Change::MediaAdded { media, bytes } => {
+                        tx.execute(
+                            "INSERT OR IGNORE INTO media (hash, info, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
+                            params![media.hash, serde_json::to_string(media)?, bytes.as_ref(), now],
+                        )?;
+                    }
+                    Change::MediaDeleted { hash } => {
+                        tx.execute("DELETE FROM media WHERE hash = ?1", params![hash])?;
+                    }
+                    Change::SettingsUpdated { settings } => {
+                        tx.execute(
+                            "INSERT INTO settings (id, value) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET value = ?1",
+                            params![serde_json::to_string(settings)?],
+                        )?;
                     }
                 }
                 last = Some(seq);
@@ -149,6 +169,131 @@ impl Store {
         }
         tx.commit()?;
         Ok(last)
+    }
+
+    pub fn load_media(&self) -> Result<Vec<(MediaInfo, bytes::Bytes)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT info, bytes FROM media ORDER BY created_at, hash")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+        })?;
+        let mut media = Vec::new();
+        for row in rows {
+            let (info, bytes) = row?;
+            let info: MediaInfo =
+                serde_json::from_str(&info).map_err(|error| StoreError::BadRecord {
+                    source_path: "media".to_owned(),
+                    error,
+                })?;
+            media.push((info, bytes::Bytes::from(bytes)));
+        }
+        Ok(media)
+    }
+
+    pub fn media_list(&self) -> Result<Vec<MediaInfo>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT info FROM media ORDER BY created_at DESC, hash")?;
+        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+        let mut list = Vec::new();
+        for row in rows {
+            let info = row?;
+            list.push(
+                serde_json::from_str(&info).map_err(|error| StoreError::BadRecord {
+                    source_path: "media".to_owned(),
+                    error,
+                })?,
+            );
+        }
+        Ok(list)
+    }
+
+    pub fn settings(&self) -> Result<Settings, StoreError> {
+        let value: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
+        match value {
+            Some(v) => Ok(
+                serde_json::from_str(&v).map_err(|error| StoreError::BadRecord {
+                    source_path: "settings".to_owned(),
+                    error,
+                })?,
+            ),
+            None => Ok(Settings::default()),
+        }
+    }
+
+    /// Events after `after`, oldest first, at most `limit`.
+    pub fn events_after(&self, after: i64, limit: i64) -> Result<Vec<EventRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, actor, kind, subject FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after, limit], EventRow::from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every event about one content path, newest first.
+    pub fn history(&self, subject: &str) -> Result<Vec<EventRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, actor, kind, subject FROM events WHERE subject = ?1 ORDER BY seq DESC",
+        )?;
+        let rows = stmt.query_map(params![subject], EventRow::from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The markdown source an upsert event recorded, if `seq` is one for `subject`.
+    pub fn source_at(&self, subject: &str, seq: i64) -> Result<Option<String>, StoreError> {
+        let payload: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT payload FROM events WHERE seq = ?1 AND subject = ?2 AND kind = 'entry.upsert.v1'",
+                params![seq, subject],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(payload.and_then(|p| {
+            serde_json::from_str::<serde_json::Value>(&p)
+                .ok()
+                .and_then(|v| {
+                    v.get("source_text")
+                        .and_then(|t| t.as_str())
+                        .map(str::to_owned)
+                })
+        }))
+    }
+
+    /// The latest markdown source of a content path.
+    pub fn latest_source(&self, subject: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT MAX(seq) FROM events WHERE subject = ?1 AND kind = 'entry.upsert.v1'",
+                params![subject],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        match seq {
+            Some(seq) => Ok(self.source_at(subject, seq)?.map(|s| (seq, s))),
+            None => Ok(None),
+        }
+    }
+
+    /// The content path of the most recently deleted entry with this slug and kind.
+    pub fn deleted_source(&self, slug: &str, kind: &str) -> Result<Option<SourcePath>, StoreError> {
+        let subject: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT subject FROM events WHERE kind = 'entry.delete.v1'
+                 AND json_extract(payload, '$.slug') = ?1 AND json_extract(payload, '$.entry_kind') = ?2
+                 ORDER BY seq DESC LIMIT 1",
+                params![slug, kind],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(subject.and_then(|s| SourcePath::new(&s)))
     }
 
     pub fn event_count(&self) -> Result<i64, StoreError> {
@@ -171,5 +316,31 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         Ok(result == "ok")
+    }
+}
+
+/// One row of the log, without its payload.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct EventRow {
+    pub seq: i64,
+    /// When, RFC 3339.
+    pub at: String,
+    /// `file`, `user:NAME` or `token:NAME`.
+    pub actor: String,
+    /// What happened, e.g. `entry.upsert.v1`.
+    pub kind: String,
+    /// What it happened to: a content path, `media:<hash>` or `settings`.
+    pub subject: String,
+}
+
+impl EventRow {
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
+        Ok(EventRow {
+            seq: row.get(0)?,
+            at: row.get(1)?,
+            actor: row.get(2)?,
+            kind: row.get(3)?,
+            subject: row.get(4)?,
+        })
     }
 }

@@ -26,6 +26,35 @@ const MIGRATIONS: &[&str] = &[
         record      TEXT    NOT NULL,
         last_seq    INTEGER NOT NULL REFERENCES events(seq)
     );",
+    // 2: admin accounts, uploads, settings. Accounts live outside the log on purpose:
+    // credentials must not be kept forever in an append-only table.
+    "CREATE TABLE users (
+        name          TEXT    PRIMARY KEY,
+        password_hash TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL
+    );
+    CREATE TABLE tokens (
+        name        TEXT    PRIMARY KEY,
+        token_hash  TEXT    NOT NULL UNIQUE,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER
+    );
+    CREATE TABLE sessions (
+        id_hash      TEXT    PRIMARY KEY,
+        user_name    TEXT    NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+    );
+    CREATE TABLE media (
+        hash         TEXT    PRIMARY KEY,
+        info         TEXT    NOT NULL,
+        bytes        BLOB    NOT NULL,
+        created_at   INTEGER NOT NULL
+    );
+    CREATE TABLE settings (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        value    TEXT    NOT NULL
+    );",
 ];
 
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();

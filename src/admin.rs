@@ -1,0 +1,384 @@
+//! Admin writes as domain operations: validate the input, turn it into a markdown file, and
+//! say precisely what is wrong. No HTTP here; the writer applies these and `http` exposes them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+use crate::change::{Actor, MediaInfo, Settings};
+use crate::content::compile::parse_date;
+use crate::content::slug::slugify;
+use crate::site::entry::{Entry, EntryKind};
+
+/// Largest markdown body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A post or page as the API writes it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    /// Required.
+    #[serde(default)]
+    pub title: String,
+    /// Markdown, without front matter.
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    /// RFC 3339 or YYYY-MM-DD; a future date schedules the post. Posts default to now.
+    pub date: Option<String>,
+    /// Lowercase letters, digits and single hyphens; defaults to one made from the title.
+    pub slug: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Settings an admin may change; absent fields keep their value.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub posts_per_page: Option<usize>,
+}
+
+pub enum AdminRequest {
+    /// Create (`slug: None`) or replace an entry.
+    SaveEntry {
+        kind: EntryKind,
+        slug: Option<String>,
+        if_match: Option<String>,
+        input: EntryInput,
+    },
+    DeleteEntry {
+        kind: EntryKind,
+        slug: String,
+        if_match: Option<String>,
+    },
+    RestoreRevision {
+        kind: EntryKind,
+        slug: String,
+        seq: i64,
+    },
+    AddMedia {
+        file_name: String,
+        bytes: bytes::Bytes,
+    },
+    DeleteMedia {
+        hash: String,
+    },
+    PutSettings {
+        input: SettingsInput,
+    },
+}
+
+pub type Reply = oneshot::Sender<Result<AdminReply, AdminError>>;
+
+pub struct AdminCommand {
+    pub actor: Actor,
+    pub request: AdminRequest,
+    pub reply: Reply,
+}
+
+#[derive(Debug)]
+pub enum AdminReply {
+    /// The entry as now stored, its source, and whether it was created.
+    Entry {
+        entry: std::sync::Arc<Entry>,
+        source_text: String,
+        created: bool,
+    },
+    Deleted,
+    Media {
+        media: MediaInfo,
+        created: bool,
+    },
+    Settings(Settings),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AdminError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("the resource changed since it was read; fetch it again and retry")]
+    PreconditionFailed,
+    #[error("send If-Match with the ETag of the version you are replacing")]
+    PreconditionRequired,
+    #[error("some fields are invalid")]
+    Invalid(BTreeMap<String, String>),
+    #[error("{0}")]
+    UnsupportedType(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub fn field_error(field: &str, message: impl Into<String>) -> AdminError {
+    AdminError::Invalid(BTreeMap::from([(field.to_owned(), message.into())]))
+}
+
+/// A slug the API accepts as given: what `slugify` would leave unchanged.
+pub fn is_clean_slug(slug: &str) -> bool {
+    !slug.is_empty() && slugify(slug) == slug
+}
+
+/// Checks every field and returns all problems at once.
+pub fn validate(input: &EntryInput) -> Result<(), AdminError> {
+    let mut fields = BTreeMap::new();
+    if input.title.trim().is_empty() {
+        fields.insert("title".to_owned(), "title is required".to_owned());
+    } else if input.title.chars().count() > 300 {
+        fields.insert(
+            "title".to_owned(),
+            "title is longer than 300 characters".to_owned(),
+        );
+    }
+    if input.body.len() > MAX_BODY_BYTES {
+        fields.insert(
+            "body".to_owned(),
+            format!(
+                "body is too large: {} bytes, at most {MAX_BODY_BYTES}",
+                input.body.len()
+            ),
+        );
+    }
+    if let Some(date) = &input.date
+        && let Err(message) = parse_date(&serde_json::Value::String(date.clone()))
+    {
+        fields.insert("date".to_owned(), message);
+    }
+    if let Some(slug) = &input.slug
+        && !is_clean_slug(slug)
+    {
+        fields.insert(
+                "slug".to_owned(),
+                format!("{slug:?} is not a valid slug: use lowercase letters, digits and single hyphens, like \"my-post\""),
+            );
+    }
+    if input.tags.iter().any(|t| slugify(t).is_empty()) {
+        fields.insert(
+            "tags".to_owned(),
+            "every tag needs at least one letter or digit".to_owned(),
+        );
+    }
+    if input
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 1000)
+    {
+        fields.insert(
+            "description".to_owned(),
+            "description is longer than 1000 characters".to_owned(),
+        );
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(AdminError::Invalid(fields))
+    }
+}
+
+pub fn validate_settings(input: &SettingsInput) -> Result<(), AdminError> {
+    let mut fields = BTreeMap::new();
+    if input.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
+        fields.insert("title".to_owned(), "title cannot be empty".to_owned());
+    }
+    if input.posts_per_page.is_some_and(|n| n == 0 || n > 100) {
+        fields.insert(
+            "posts_per_page".to_owned(),
+            "posts_per_page must be between 1 and 100".to_owned(),
+        );
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(AdminError::Invalid(fields))
+    }
+}
+
+/// The markdown file for an entry written through the API. Fields the API does not edit
+/// (aliases, template, unknown keys) are carried over from `existing`.
+pub fn source_text(
+    input: &EntryInput,
+    kind: EntryKind,
+    slug: &str,
+    existing: Option<&Entry>,
+    now: DateTime<Utc>,
+) -> String {
+    let mut lines = vec!["+++".to_owned()];
+    let mut set = |key: &str, value: toml::Value| lines.push(format!("{key} = {value}"));
+    set("title", toml::Value::String(input.title.trim().to_owned()));
+    let date = match (&input.date, existing.and_then(|e| e.date), kind) {
+        (Some(d), _, _) => parse_date(&serde_json::Value::String(d.clone())).ok(),
+        (None, Some(d), _) => Some(d),
+        (None, None, EntryKind::Post) => Some(now),
+        (None, None, EntryKind::Page) => None,
+    };
+    if let Some(date) = date {
+        set("date", toml_date(date));
+    }
+    if let Some(updated) = existing.and_then(|e| e.updated) {
+        set("updated", toml_date(updated));
+    }
+    set("slug", toml::Value::String(slug.to_owned()));
+    set(
+        "tags",
+        toml::Value::Array(
+            input
+                .tags
+                .iter()
+                .map(|t| toml::Value::String(t.trim().to_owned()))
+                .collect(),
+        ),
+    );
+    set("draft", toml::Value::Boolean(input.draft));
+    if let Some(d) = input.description.as_ref().filter(|d| !d.trim().is_empty()) {
+        set("description", toml::Value::String(d.trim().to_owned()));
+    }
+    let mut aliases: Vec<String> = existing.map(|e| e.aliases.clone()).unwrap_or_default();
+    if let Some(old) = existing.filter(|e| e.slug != slug) {
+        // A renamed entry keeps its old address working.
+        aliases.push(old.url_path());
+    }
+    let new_url = match kind {
+        EntryKind::Post => format!("/posts/{slug}/"),
+        EntryKind::Page => format!("/{slug}/"),
+    };
+    aliases.retain(|a| *a != new_url);
+    aliases.dedup();
+    if !aliases.is_empty() {
+        set(
+            "aliases",
+            toml::Value::Array(aliases.into_iter().map(toml::Value::String).collect()),
+        );
+    }
+    if let Some(template) = existing.and_then(|e| e.template.clone()) {
+        set("template", toml::Value::String(template));
+    }
+    let extra: toml::Table = existing
+        .map(|e| e.extra.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| json_to_toml(v).map(|v| (k, v)))
+        .collect();
+    if !extra.is_empty() {
+        // The serializer writes plain keys before tables, so the header stays valid TOML.
+        if let Ok(text) = toml::to_string(&extra) {
+            lines.push(text.trim_end().to_owned());
+        }
+    }
+    lines.push("+++".to_owned());
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text.push_str(&input.body);
+    if !input.body.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+fn toml_date(date: DateTime<Utc>) -> toml::Value {
+    let text = date.to_rfc3339_opts(SecondsFormat::Secs, true);
+    text.parse::<toml::value::Datetime>()
+        .map(toml::Value::Datetime)
+        .unwrap_or(toml::Value::String(text))
+}
+
+fn json_to_toml(value: serde_json::Value) -> Option<toml::Value> {
+    Some(match value {
+        serde_json::Value::Null => return None,
+        serde_json::Value::Bool(b) => toml::Value::Boolean(b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64()?),
+        },
+        serde_json::Value::String(s) => toml::Value::String(s),
+        serde_json::Value::Array(items) => {
+            toml::Value::Array(items.into_iter().filter_map(json_to_toml).collect())
+        }
+        serde_json::Value::Object(map) => toml::Value::Table(
+            map.into_iter()
+                .filter_map(|(k, v)| json_to_toml(v).map(|v| (k, v)))
+                .collect(),
+        ),
+    })
+}
+
+/// Upload types allowed, detected from the bytes: (MIME type, extension).
+pub fn detect_media_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    const ALLOWED: &[&str] = &[
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "image/avif",
+        "application/pdf",
+        "video/mp4",
+        "video/webm",
+        "audio/mpeg",
+        "audio/ogg",
+    ];
+    let kind = infer::get(bytes)?;
+    ALLOWED
+        .contains(&kind.mime_type())
+        .then(|| (kind.mime_type(), kind.extension()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_slugs_and_bad_dates_are_field_errors() {
+        let input = EntryInput {
+            title: String::new(),
+            slug: Some("../x".to_owned()),
+            date: Some("2024-02-30".to_owned()),
+            ..EntryInput::default()
+        };
+        let Err(AdminError::Invalid(fields)) = validate(&input) else {
+            panic!("expected field errors")
+        };
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["date", "slug", "title"]);
+    }
+
+    #[test]
+    fn generated_source_compiles_back_to_the_same_fields() {
+        let input = EntryInput {
+            title: "Hello \"there\"".to_owned(),
+            body: "Body *text*".to_owned(),
+            tags: vec!["a".to_owned(), "B c".to_owned()],
+            date: Some("2024-05-01T09:30:00Z".to_owned()),
+            ..EntryInput::default()
+        };
+        let text = source_text(&input, EntryKind::Post, "hello", None, Utc::now());
+        let source = crate::site::entry::SourcePath::new("posts/hello.md").unwrap();
+        let (entry, _) = crate::content::compile::compile(
+            &source,
+            &text,
+            &crate::content::markdown::Markdown::new(),
+        )
+        .unwrap_or_else(|d| panic!("{d}\n{text}"));
+        assert_eq!(entry.title, "Hello \"there\"");
+        assert_eq!(entry.tags.len(), 2);
+        assert_eq!(
+            entry.date.map(|d| d.to_rfc3339()),
+            Some("2024-05-01T09:30:00+00:00".to_owned())
+        );
+    }
+
+    #[test]
+    fn media_types_come_from_the_bytes() {
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+        assert_eq!(detect_media_type(&png), Some(("image/png", "png")));
+        assert_eq!(detect_media_type(b"<html><script>alert(1)</script>"), None);
+        assert_eq!(
+            detect_media_type(b"MZ\x90\x00"),
+            None,
+            "executables are refused"
+        );
+    }
+}

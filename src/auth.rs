@@ -1,0 +1,151 @@
+//! Credentials: argon2id password hashes, random secrets, and the login rate limiter.
+//! No HTTP here; `http::auth` applies these to requests.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("cannot hash the password: {0}")]
+    Hash(String),
+    #[error("the system random source failed: {0}")]
+    Random(String),
+}
+
+/// Argon2id with the crate's defaults: m = 19 MiB, t = 2, p = 1 (OWASP's recommendation).
+pub fn hash_password(password: &str) -> Result<String, AuthError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AuthError::Hash(e.to_string()))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// Checks a login. An unknown user costs one hash verification too, so the answer's timing does
+/// not tell whether the account exists.
+pub fn check_login(password: &str, stored: Option<&str>) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    match stored {
+        Some(phc) => verify_password(password, phc),
+        None => {
+            let dummy =
+                DUMMY.get_or_init(|| hash_password("quire-dummy-password").unwrap_or_default());
+            let _ = verify_password(password, dummy);
+            false
+        }
+    }
+}
+
+/// 256 random bits, hex-encoded: session ids and API tokens.
+pub fn random_secret() -> Result<String, AuthError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AuthError::Random(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What is stored instead of a session id or token: a fast hash is enough for 256-bit secrets.
+pub fn secret_hash(secret: &str) -> String {
+    blake3::hash(secret.as_bytes()).to_hex().to_string()
+}
+
+/// Failed logins allowed per account and per address within the window.
+pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Counts failed logins per account and per client address over a sliding window.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl LoginLimiter {
+    /// `Err(seconds to wait)` when the account or the address has too many recent failures.
+    pub fn check(&self, account: &str, address: IpAddr) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut wait = 0;
+        for (key, limit) in [
+            (account_key(account), MAX_FAILURES_PER_ACCOUNT),
+            (address_key(address), MAX_FAILURES_PER_ADDRESS),
+        ] {
+            if let Some(times) = failures.get_mut(&key) {
+                while times
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW)
+                {
+                    times.pop_front();
+                }
+                if times.len() >= limit {
+                    let oldest = times.front().copied().unwrap_or(now);
+                    let left = FAILURE_WINDOW.saturating_sub(now.duration_since(oldest));
+                    wait = wait.max(left.as_secs().max(1));
+                }
+            }
+        }
+        if wait > 0 { Err(wait) } else { Ok(()) }
+    }
+
+    pub fn record_failure(&self, account: &str, address: IpAddr) {
+        let now = Instant::now();
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for key in [account_key(account), address_key(address)] {
+            failures.entry(key).or_default().push_back(now);
+        }
+        // Keep memory bounded under a spray of made-up account names.
+        if failures.len() > 100_000 {
+            failures.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < FAILURE_WINDOW)
+            });
+        }
+    }
+}
+
+fn account_key(account: &str) -> String {
+    format!("a:{}", account.to_lowercase())
+}
+
+fn address_key(address: IpAddr) -> String {
+    format!("i:{address}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_as_argon2id_and_verify() {
+        let phc = hash_password("correct horse").unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_password("correct horse", &phc));
+        assert!(!verify_password("wrong", &phc));
+        assert!(!check_login("anything", None));
+    }
+
+    #[test]
+    fn limiter_blocks_after_five_failures_per_account() {
+        let limiter = LoginLimiter::default();
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+            assert!(limiter.check("alice", ip).is_ok());
+            limiter.record_failure("alice", ip);
+        }
+        assert!(limiter.check("alice", ip).is_err());
+        assert!(limiter.check("bob", "10.0.0.2".parse().unwrap()).is_ok());
+    }
+}
