@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::mpsc;
 
 use actix_web::{HttpServer, web};
-use tracing::{info, warn};
+use tracing::info;
 
 use crate::content::watch;
 use crate::render::page::Compression;
@@ -61,8 +61,8 @@ pub fn serve(paths: SitePaths, addr: &str) -> Result<(), ServeError> {
         .spawn(move || writer.run(rx))
         .map_err(ServeError::Server)?;
     if !paths.content().is_dir() {
-        warn!(
-            "{} has no content/ folder; create content/posts/ and add markdown files",
+        info!(
+            "{} has no content/ folder: the log alone is the site, and admin writes are not mirrored to files",
             paths.root.display()
         );
     }

@@ -334,7 +334,7 @@ impl Writer {
         let mut stats = ReconcileStats::default();
         if !content_dir.is_dir() {
             info!(
-                "no content/ folder; serving the {} entries in the store",
+                "reconciled content/: no content/ folder, so the log is the site ({} entries)",
                 self.site.entry_count()
             );
             return stats;

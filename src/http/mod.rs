@@ -131,11 +131,29 @@ pub fn app(
             )
             .into()
         });
+    let query = web::QueryConfig::default().error_handler(|err, _req| {
+        let response = error::json_error(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("invalid query parameters: {err}"),
+        );
+        actix_web::error::InternalError::from_response(err, response).into()
+    });
+    let path = web::PathConfig::default().error_handler(|err, _req| {
+        let response = error::json_error(
+            StatusCode::BAD_REQUEST,
+            "bad_path",
+            format!("invalid path: {err}"),
+        );
+        actix_web::error::InternalError::from_response(err, response).into()
+    });
     let (app, _) = App::new()
         .into_utoipa_app()
         .app_data(state.clone())
         .app_data(web::Data::new(state.published.clone()))
         .app_data(json)
+        .app_data(query)
+        .app_data(path)
         .service(admin_scope())
         .split_for_parts();
     app.default_service(web::to(public::serve))

@@ -159,8 +159,9 @@ impl Store {
             )
             .optional()?;
         if let Some((_, last_seen)) = &row {
-            // Refresh at most once a minute: a write per request would serialize readers.
-            if now - last_seen >= 60 {
+            // Refresh rarely (at most once a minute, and often enough for short idle limits):
+            // a write per request would serialize admin readers.
+            if now - last_seen >= (idle / 4).clamp(1, 60) {
                 self.conn.execute(
                     "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1",
                     params![id_hash, now],

@@ -1,8 +1,11 @@
 //! Integration tests: the real `quire` binary against temp sites, over real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod admin_api;
+mod admin_auth;
 mod build;
 mod cli;
+mod crash;
 mod feeds;
 mod http;
 mod live;

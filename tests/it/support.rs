@@ -98,6 +98,62 @@ impl TestSite {
             .unwrap()
     }
 
+    /// Runs a `quire` command with `input` on standard input.
+    pub fn quire_with_input(&self, args: &[&str], input: &str) -> std::process::Output {
+        let mut child = Command::new(quire_bin())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Creates an admin account with `quire user add --password-stdin`.
+    pub fn add_user(&self, name: &str, password: &str) {
+        let root = self.root().to_str().unwrap().to_owned();
+        let out = self.quire_with_input(
+            &["user", "add", name, "--password-stdin", "--root", &root],
+            &format!("{password}\n"),
+        );
+        assert!(
+            out.status.success(),
+            "user add: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Creates an API token with `quire token create` and returns it.
+    pub fn add_token(&self, name: &str) -> String {
+        let out = self.quire(&[
+            "token",
+            "create",
+            name,
+            "--root",
+            self.root().to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "token create: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .trim()
+            .to_owned()
+    }
+
     pub fn build(&self, out: &Path) -> std::process::Output {
         let out = self.quire(&[
             "build",
@@ -231,6 +287,16 @@ impl Server {
         request(self.addr, method, path, headers)
     }
 
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
+        send(self.addr, method, path, headers, body)
+    }
+
     /// Polls `path` until `check` holds, returning the first response that satisfies it.
     pub fn wait_for(&self, path: &str, check: impl Fn(&Response) -> bool) -> Response {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -247,6 +313,12 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+
+    /// SIGKILL: no shutdown code runs, as in a power cut or an OOM kill.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn stop(mut self) {
@@ -283,19 +355,45 @@ impl Response {
 }
 
 pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    send(addr, method, path, headers, b"")
+}
+
+pub fn send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    try_send(addr, method, path, headers, body).unwrap()
+}
+
+/// Like `send`, but a refused or reset connection is an error, not a panic (for crash tests).
+pub fn try_send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    if !body.is_empty() || matches!(method, "POST" | "PUT" | "PATCH") {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    parse_response(&raw, method == "HEAD")
+    stream.read_to_end(&mut raw)?;
+    if !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+        return Err(std::io::Error::other("incomplete response"));
+    }
+    Ok(parse_response(&raw, method == "HEAD"))
 }
 
 fn parse_response(raw: &[u8], head_only: bool) -> Response {
