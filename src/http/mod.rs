@@ -97,6 +97,13 @@ fn admin_scope() -> utoipa_actix_web::scope::Scope<
         .service(admin_api::settings_put)
         .service(admin_api::events_list)
         .service(admin_api::openapi)
+        .default_service(web::to(|| async {
+            error::json_error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such admin API route; see /admin/api/openapi.json",
+            )
+        }))
 }
 
 /// The whole application: the admin API, then the public site for every other path.

@@ -565,6 +565,19 @@ fn openapi_document_matches_the_route_table_and_nothing_is_open() {
         "every documented route has a scenario, and every scenario is documented"
     );
 
+    // Routes that do not exist are not a way around authentication either.
+    assert_eq!(
+        admin
+            .call("GET", "/admin/api/nope", Auth::None, None)
+            .status,
+        401
+    );
+    let r = admin.call("GET", "/admin/api/nope", Auth::Token(&admin.token), None);
+    assert_eq!(
+        (r.status, admin.json(&r)["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+
     // Every documented route answers 401 without credentials, except logging in.
     for (method, path) in &documented {
         let concrete = path
