@@ -3,6 +3,7 @@
 
 mod admin_api;
 mod admin_auth;
+mod bench;
 mod build;
 mod cli;
 mod crash;

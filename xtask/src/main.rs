@@ -1,19 +1,33 @@
-//! Project automation: `cargo xtask ci` is exactly what CI runs.
+//! Project automation: `cargo xtask ci` is exactly what CI runs; `cargo xtask bench` measures.
 
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
-  ci       fmt --check, clippy -D warnings, every test (what CI runs)
-  help     this text
+  ci                     fmt --check, clippy -D warnings, every test (what CI runs)
+  bench [options]        measure Quire against Hugo and nginx; writes target/bench/report.json
+      --posts N          corpus size (default 10000)
+      --quick            a small corpus and short runs, for development
+      --install-peers    apt-get install hugo, nginx (+brotli_static) and wrk first
+      --quire PATH       use this quire binary instead of building the release one
+  help                   this text
 ";
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -55,5 +69,48 @@ fn ci() -> Result<(), String> {
         "warnings",
     ])?;
     cargo(&["test", "--workspace"])?;
+    Ok(())
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let root = workspace();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let out = target.join("bench");
+    let mut options = xtask::bench::Options::full(out.clone());
+    let mut iter = args.iter();
+    let mut posts = None;
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--quick" => {
+                options = xtask::bench::Options {
+                    install_peers: options.install_peers,
+                    ..xtask::bench::Options::quick(out.clone())
+                }
+            }
+            "--install-peers" => options.install_peers = true,
+            "--posts" => {
+                posts = Some(
+                    iter.next()
+                        .and_then(|n| n.parse().ok())
+                        .ok_or("--posts takes a number")?,
+                )
+            }
+            "--quire" => {
+                options.quire_bin = Some(PathBuf::from(iter.next().ok_or("--quire takes a path")?))
+            }
+            "--help" | "-h" => {
+                print!("{HELP}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown bench option {other:?}\n\n{HELP}")),
+        }
+    }
+    if let Some(n) = posts {
+        options.posts = n;
+    }
+    let report = xtask::bench::run(&options, &root)?;
+    println!("\n{}", xtask::bench::table(&report.rows));
     Ok(())
 }
