@@ -116,6 +116,14 @@ pub struct Writer {
     rendering: bool,
     /// The impact of the last `admit_text`, handed to the batch that asked for it.
     last_impact: Option<Impact>,
+    /// Serve mode: pages are published uncompressed and compressed right after, when idle.
+    background_compression: bool,
+    /// Pages (`false`) and files (`true`) still to compress, by path.
+    pending_compression: BTreeSet<(bool, String)>,
+    /// Deep list pages (page 3 onwards) whose contents shifted; rendered when idle.
+    deferred: BTreeSet<Route>,
+    /// Whether the first drain of background work after startup has been logged.
+    warmed_up: bool,
 }
 
 /// Checks a compiled entry against the theme and the rest of the site, and adds it.
@@ -189,6 +197,13 @@ impl Writer {
             store.path().display()
         );
         let base_url = base_url_for(&config, &fallback_base_url);
+        // Serving publishes pages first and compresses them just after, off the critical path.
+        let background_compression = rendering && compression == Compression::Precompress;
+        let compression = if background_compression {
+            Compression::None
+        } else {
+            compression
+        };
         let renderer = Arc::new(Renderer {
             theme: Arc::new(theme),
             base_url,
@@ -214,6 +229,10 @@ impl Writer {
             errors: BTreeMap::new(),
             rendering,
             last_impact: None,
+            background_compression,
+            pending_compression: BTreeSet::new(),
+            deferred: BTreeSet::new(),
+            warmed_up: false,
         };
         if rendering {
             writer.render_all();
@@ -244,10 +263,14 @@ impl Writer {
     /// Serves changes until the channel closes; publishes scheduled posts on time.
     pub fn run(mut self, inbox: Receiver<Input>) {
         loop {
-            let wait = self
-                .site
-                .next_scheduled()
-                .map(|at| (at - Utc::now()).to_std().unwrap_or(Duration::ZERO));
+            let busy = self.has_background_work();
+            let wait = if busy {
+                Some(Duration::ZERO)
+            } else {
+                self.site
+                    .next_scheduled()
+                    .map(|at| (at - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+            };
             let first = match wait {
                 Some(wait) => inbox.recv_timeout(wait),
                 None => inbox.recv().map_err(|_| RecvTimeoutError::Disconnected),
@@ -259,9 +282,82 @@ impl Writer {
                     batch.extend(inbox.try_iter());
                     self.handle(batch);
                 }
-                Err(RecvTimeoutError::Timeout) => self.tick(),
+                Err(RecvTimeoutError::Timeout) if busy => self.background_step(),
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
+            if self
+                .site
+                .next_scheduled()
+                .is_some_and(|at| at <= Utc::now())
+            {
+                self.tick();
+            }
+        }
+    }
+
+    fn has_background_work(&self) -> bool {
+        !self.deferred.is_empty() || !self.pending_compression.is_empty()
+    }
+
+    /// One small slice of deferred work, so new input is never kept waiting for long.
+    fn background_step(&mut self) {
+        const ROUTES_PER_STEP: usize = 32;
+        const PAGES_PER_STEP: usize = 64;
+        if !self.deferred.is_empty() {
+            let routes: Vec<Route> = std::iter::from_fn(|| self.deferred.pop_first())
+                .take(ROUTES_PER_STEP)
+                .collect();
+            let mut pages = self.pages.clone();
+            self.render_into(&routes, &mut pages);
+            self.pages = pages;
+            self.swap();
+            return;
+        }
+        let started = Instant::now();
+        let batch: Vec<(bool, String)> =
+            std::iter::from_fn(|| self.pending_compression.pop_first())
+                .take(PAGES_PER_STEP)
+                .collect();
+        let current: Vec<(bool, String, Page)> = batch
+            .into_iter()
+            .filter_map(|(file, path)| {
+                let table = if file {
+                    &self.pages.files
+                } else {
+                    &self.pages.pages
+                };
+                match table.get(&path).map(|s| s.as_ref()) {
+                    Some(Served::Page(page)) if page.needs_compression() => {
+                        Some((file, path, page.clone()))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        let compressed: Vec<(bool, String, Page)> = current
+            .into_par_iter()
+            .map(|(file, path, mut page)| {
+                page.compress();
+                (file, path, page)
+            })
+            .collect();
+        for (file, path, page) in compressed {
+            let table = if file {
+                &mut self.pages.files
+            } else {
+                &mut self.pages.pages
+            };
+            // Only if nobody replaced the page meanwhile (the writer is this thread, so no one did).
+            table.insert(path, Arc::new(Served::Page(page)));
+        }
+        self.swap();
+        if !self.warmed_up && self.pending_compression.is_empty() {
+            self.warmed_up = true;
+            info!(
+                "all pages compressed (last slice in {:.1?})",
+                started.elapsed()
+            );
         }
     }
 
@@ -559,14 +655,21 @@ impl Writer {
         for path in &impact.removed_paths {
             pages.pages.remove(path);
         }
-        let routes: Vec<Route> = impact.render.into_iter().collect();
+        // The first list pages show a change at once; deeper ones (everything shifts by one when
+        // a post is added) follow within moments, so a write never costs O(site) before it answers.
+        let (routes, deep): (Vec<Route>, Vec<Route>) =
+            impact.render.into_iter().partition(|route| match route {
+                Route::Home { page } | Route::Tag { page, .. } => *page <= 2,
+                _ => true,
+            });
+        self.deferred.extend(deep);
         let count = self.render_into(&routes, &mut pages);
         self.pages = pages;
         self.swap();
         count
     }
 
-    fn render_into(&self, routes: &[Route], pages: &mut PageTable) -> usize {
+    fn render_into(&mut self, routes: &[Route], pages: &mut PageTable) -> usize {
         let (renderer, site) = (&self.renderer, &self.site);
         let rendered: Vec<_> = routes
             .par_iter()
@@ -577,7 +680,9 @@ impl Writer {
             match result {
                 Ok(items) => {
                     for (path, served) in items {
-                        pages.put_page(path, served);
+                        if pages.put_page(path.clone(), served) && self.background_compression {
+                            self.pending_compression.insert((false, path));
+                        }
                         count += 1;
                     }
                 }
@@ -594,8 +699,12 @@ impl Writer {
             files: self.load_files(),
             ..PageTable::default()
         };
-        let count = self.render_into(&self.site.all_routes(), &mut pages);
+        self.deferred.clear();
+        self.pending_compression.clear();
+        let routes = self.site.all_routes();
+        let count = self.render_into(&routes, &mut pages);
         self.pages = pages;
+        self.queue_files();
         self.swap();
         info!("rendered {count} pages in {:.1?}", started.elapsed());
         count
@@ -644,8 +753,24 @@ impl Writer {
         files
     }
 
+    /// Queues the files that still need compressing.
+    fn queue_files(&mut self) {
+        if self.background_compression {
+            let pending: Vec<String> = self
+                .pages
+                .files
+                .iter()
+                .filter(|(_, s)| matches!(s.as_ref(), Served::Page(p) if p.needs_compression()))
+                .map(|(path, _)| path.clone())
+                .collect();
+            self.pending_compression
+                .extend(pending.into_iter().map(|p| (true, p)));
+        }
+    }
+
     fn reload_files(&mut self) {
         self.pages.files = self.load_files();
+        self.queue_files();
         self.swap();
         info!("static files reloaded");
     }
@@ -734,11 +859,9 @@ impl Writer {
             self.reconfigure();
             self.render_all()
         } else {
-            if !batch.media_deleted.is_empty()
-                || self.pages.files.len() < self.media.len()
-                || batch.media_changed
-            {
+            if batch.media_changed {
                 self.pages.files = self.load_files();
+                self.queue_files();
             }
             let n = self.publish(batch.impact);
             if batch.media_changed && n == 0 {
@@ -1020,20 +1143,32 @@ impl Writer {
         if !content.is_dir() {
             return;
         }
+        let mut folders = BTreeSet::new();
         for (source, text) in files {
             let path = content.join(source.as_str());
             let result = match text {
-                Some(text) => write_atomically(&path, text.as_bytes()),
+                Some(text) => write_file_synced(&path, text.as_bytes()),
                 None => match std::fs::remove_file(&path) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
                     _ => Ok(()),
                 },
             };
-            if let Err(e) = result {
-                error!(
+            match result {
+                Ok(()) => {
+                    if let Some(dir) = path.parent() {
+                        folders.insert(dir.to_owned());
+                    }
+                }
+                Err(e) => error!(
                     "{}: cannot write the file: {e}; the change is saved in the log",
                     source.display_path()
-                );
+                ),
+            }
+        }
+        // One fsync per folder for the whole batch makes the renames durable.
+        for dir in folders {
+            if let Err(e) = std::fs::File::open(&dir).and_then(|d| d.sync_all()) {
+                error!("{}: cannot sync the folder: {e}", dir.display());
             }
         }
     }
@@ -1142,9 +1277,9 @@ fn deletion(site: &Site, source: &SourcePath) -> Option<Change> {
     })
 }
 
-/// Writes through a temp file in the same folder, fsyncs it, renames it over the target and
-/// fsyncs the folder, so a crash leaves either the old file or the new one, never a torn one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes through a temp file in the same folder, fsyncs it and renames it over the target, so a
+/// crash leaves either the old file or the new one, never a torn one. The caller fsyncs the folder.
+fn write_file_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -1160,8 +1295,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
     }
-    std::fs::rename(&temp, path)?;
-    std::fs::File::open(dir)?.sync_all()
+    std::fs::rename(&temp, path)
 }
 
 enum Ingested {

@@ -25,7 +25,7 @@ pub enum FsChange {
 }
 
 /// Editors save in a burst of events; this is how long a burst may pause and still be one change.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+const DEBOUNCE: Duration = Duration::from_millis(5);
 
 pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 

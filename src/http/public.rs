@@ -37,7 +37,7 @@ pub async fn serve(req: HttpRequest, published: web::Data<Published>) -> HttpRes
 
 /// Percent-decodes the path and refuses anything that could name a parent folder. Pages come
 /// from memory, never from the file system, so this is defence in depth, not the only guard.
-fn decode_path(raw: &str) -> Option<String> {
+fn decode_path(raw: &str) -> Option<std::borrow::Cow<'_, str>> {
     let decoded = percent_encoding::percent_decode_str(raw)
         .decode_utf8()
         .ok()?;
@@ -47,7 +47,7 @@ fn decode_path(raw: &str) -> Option<String> {
         || decoded
             .split('/')
             .any(|segment| segment == ".." || segment == ".");
-    (!hostile).then(|| decoded.into_owned())
+    (!hostile).then_some(decoded)
 }
 
 fn not_found(req: &HttpRequest, page: Option<&Served>) -> HttpResponse {
@@ -88,25 +88,34 @@ fn redirect(status: StatusCode, location: &str) -> HttpResponse {
 
 fn respond_page(req: &HttpRequest, page: &Page, status: StatusCode) -> HttpResponse {
     let encoding = negotiate(req, page);
-    let etag = page.etag(encoding);
-    let last_modified = header::HttpDate::from(page.last_modified);
-    let mut builder = HttpResponseBuilder::new(status);
-    builder
-        .insert_header((header::ETAG, etag.as_str()))
-        .insert_header((header::CACHE_CONTROL, page.cache.header_value()))
-        .insert_header((header::LAST_MODIFIED, last_modified.to_string()))
-        .insert_header((header::VARY, "Accept-Encoding"))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
+    // Header values are shared bytes made at render time: no formatting per request.
+    let etag = HeaderValue::from_maybe_shared(page.etag(encoding).clone());
+    let last_modified = HeaderValue::from_maybe_shared(page.last_modified_value().clone());
+    let (Ok(etag), Ok(last_modified)) = (etag, last_modified) else {
+        return HttpResponse::InternalServerError().finish();
+    };
+    let cache = HeaderValue::from_static(page.cache.header_value());
+    let vary = HeaderValue::from_static("Accept-Encoding");
     if status == StatusCode::OK && not_modified(req, &etag, page.last_modified) {
         return HttpResponseBuilder::new(StatusCode::NOT_MODIFIED)
             .insert_header((header::ETAG, etag))
-            .insert_header((header::CACHE_CONTROL, page.cache.header_value()))
-            .insert_header((header::LAST_MODIFIED, last_modified.to_string()))
-            .insert_header((header::VARY, "Accept-Encoding"))
+            .insert_header((header::CACHE_CONTROL, cache))
+            .insert_header((header::LAST_MODIFIED, last_modified))
+            .insert_header((header::VARY, vary))
             .finish();
     }
+    let mut builder = HttpResponseBuilder::new(status);
+    builder
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::LAST_MODIFIED, last_modified))
+        .insert_header((header::VARY, vary))
+        .insert_header((
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ));
     if let Some(coding) = encoding.header_value() {
-        builder.insert_header((header::CONTENT_ENCODING, coding));
+        builder.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(coding)));
     }
     builder.insert_header((header::CONTENT_TYPE, page.content_type.as_str()));
     // Cloning `Bytes` shares the rendered buffer: no copy per request.
@@ -118,7 +127,8 @@ fn respond_page(req: &HttpRequest, page: &Page, status: StatusCode) -> HttpRespo
 }
 
 /// RFC 9110: `If-None-Match` wins over `If-Modified-Since`.
-fn not_modified(req: &HttpRequest, etag: &str, last_modified: SystemTime) -> bool {
+fn not_modified(req: &HttpRequest, etag: &HeaderValue, last_modified: SystemTime) -> bool {
+    let etag = etag.to_str().unwrap_or_default();
     if let Some(value) = req
         .headers()
         .get(header::IF_NONE_MATCH)

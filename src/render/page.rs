@@ -39,9 +39,15 @@ pub struct Page {
     pub hash: String,
     pub last_modified: SystemTime,
     pub cache: CachePolicy,
+    /// Whether br/gzip versions are worth having (text, not tiny).
+    pub compressible: bool,
+    /// Header values formatted once, so a request allocates nothing for them:
+    /// the ETags of identity, gzip and brotli, then Last-Modified.
+    header_values: [Bytes; 4],
 }
 
-/// Whether to precompress: the server does, a static export does not need to.
+/// Whether to compress now. The server publishes pages first and compresses them right after,
+/// off the critical path; a static export does not compress at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
     Precompress,
@@ -49,7 +55,7 @@ pub enum Compression {
 }
 
 const MIN_COMPRESS_LEN: usize = 256;
-/// Brotli quality: 6 keeps an edit's re-render in milliseconds while staying well ahead of gzip.
+/// Brotli quality: 6 keeps compression in milliseconds per page while staying well ahead of gzip.
 const BROTLI_QUALITY: u32 = 6;
 const BROTLI_WINDOW: u32 = 22;
 
@@ -62,34 +68,56 @@ impl Page {
     ) -> Page {
         let identity: Bytes = body.into();
         let hash = blake3::hash(&identity).to_hex()[..24].to_owned();
-        let worth_compressing = compression == Compression::Precompress
-            && identity.len() >= MIN_COMPRESS_LEN
-            && is_compressible(content_type);
-        let (gzip, brotli) = if worth_compressing {
-            (
-                gzip(&identity).filter(|z| z.len() < identity.len()),
-                brotli(&identity).filter(|b| b.len() < identity.len()),
-            )
-        } else {
-            (None, None)
-        };
-        Page {
+        let compressible = identity.len() >= MIN_COMPRESS_LEN && is_compressible(content_type);
+        let last_modified = SystemTime::now();
+        let mut page = Page {
             content_type: content_type.to_owned(),
+            header_values: header_values(&hash, last_modified),
             identity,
-            gzip,
-            brotli,
+            gzip: None,
+            brotli: None,
             hash,
-            last_modified: SystemTime::now(),
+            last_modified,
             cache,
+            compressible,
+        };
+        if compression == Compression::Precompress {
+            page.compress();
+        }
+        page
+    }
+
+    /// True while a compressible page has no compressed versions yet.
+    pub fn needs_compression(&self) -> bool {
+        self.compressible && self.gzip.is_none() && self.brotli.is_none()
+    }
+
+    /// Adds the br and gzip versions, each kept only if smaller than the original.
+    pub fn compress(&mut self) {
+        if self.needs_compression() {
+            self.gzip = gzip(&self.identity).filter(|z| z.len() < self.identity.len());
+            self.brotli = brotli(&self.identity).filter(|b| b.len() < self.identity.len());
+            // Never compressible after all: do not try again.
+            self.compressible = self.gzip.is_some() || self.brotli.is_some();
         }
     }
 
-    pub fn etag(&self, encoding: Encoding) -> String {
+    pub fn set_last_modified(&mut self, at: SystemTime) {
+        self.last_modified = at;
+        self.header_values = header_values(&self.hash, at);
+    }
+
+    pub fn etag(&self, encoding: Encoding) -> &Bytes {
         match encoding {
-            Encoding::Identity => format!("\"{}\"", self.hash),
-            Encoding::Gzip => format!("\"{}.gz\"", self.hash),
-            Encoding::Brotli => format!("\"{}.br\"", self.hash),
+            Encoding::Identity => &self.header_values[0],
+            Encoding::Gzip => &self.header_values[1],
+            Encoding::Brotli => &self.header_values[2],
         }
+    }
+
+    /// `Last-Modified` as an HTTP date.
+    pub fn last_modified_value(&self) -> &Bytes {
+        &self.header_values[3]
     }
 
     pub fn body(&self, encoding: Encoding) -> Option<&Bytes> {
@@ -99,6 +127,17 @@ impl Page {
             Encoding::Brotli => self.brotli.as_ref(),
         }
     }
+}
+
+fn header_values(hash: &str, last_modified: SystemTime) -> [Bytes; 4] {
+    let http_date =
+        chrono::DateTime::<chrono::Utc>::from(last_modified).format("%a, %d %b %Y %H:%M:%S GMT");
+    [
+        Bytes::from(format!("\"{hash}\"")),
+        Bytes::from(format!("\"{hash}.gz\"")),
+        Bytes::from(format!("\"{hash}.br\"")),
+        Bytes::from(http_date.to_string()),
+    ]
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +185,7 @@ fn brotli(data: &[u8]) -> Option<Bytes> {
 
 /// What a URL path answers with.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // always behind an Arc in the page table; boxing adds a hop per request
 pub enum Served {
     Page(Page),
     /// An alias (301) or a canonical-slash redirect (308).
@@ -155,8 +195,8 @@ pub enum Served {
     },
 }
 
-/// Everything the public site serves, by decoded URL path. Files (`static/`, theme assets)
-/// are looked up before rendered pages, so a site can replace any generated file.
+/// Everything the public site serves, by decoded URL path. Files (`static/`, theme assets,
+/// media) are looked up before rendered pages, so a site can replace any generated file.
 #[derive(Debug, Clone, Default)]
 pub struct PageTable {
     pub pages: imbl::HashMap<String, Arc<Served>>,
@@ -172,15 +212,22 @@ impl PageTable {
         self.pages.get(crate::site::route::NOT_FOUND_PATH)
     }
 
-    /// Puts a rendered page in place; an unchanged body keeps its old Last-Modified.
-    pub fn put_page(&mut self, path: String, mut served: Served) {
+    /// Puts a rendered page in place. An unchanged body keeps its Last-Modified and the
+    /// compressed versions already made. Returns whether the page still needs compressing.
+    pub fn put_page(&mut self, path: String, mut served: Served) -> bool {
         if let (Served::Page(new), Some(old)) = (&mut served, self.pages.get(&path))
             && let Served::Page(old) = old.as_ref()
             && old.hash == new.hash
         {
-            new.last_modified = old.last_modified;
+            new.set_last_modified(old.last_modified);
+            if new.needs_compression() {
+                new.gzip.clone_from(&old.gzip);
+                new.brotli.clone_from(&old.brotli);
+            }
         }
+        let needs = matches!(&served, Served::Page(p) if p.needs_compression());
         self.pages.insert(path, Arc::new(served));
+        needs
     }
 }
 
@@ -198,6 +245,10 @@ mod tests {
         );
         assert!(page.brotli.is_some() && page.gzip.is_some());
         assert_ne!(page.etag(Encoding::Brotli), page.etag(Encoding::Identity));
+        assert_eq!(
+            page.etag(Encoding::Identity),
+            &Bytes::from(format!("\"{}\"", page.hash))
+        );
     }
 
     #[test]
@@ -215,5 +266,19 @@ mod tests {
             Compression::Precompress,
         );
         assert!(png.gzip.is_none() && tiny.brotli.is_none());
+        assert!(!png.needs_compression() && !tiny.needs_compression());
+    }
+
+    #[test]
+    fn compression_can_come_later() {
+        let mut page = Page::new(
+            "text/html",
+            "<p>later</p>".repeat(100),
+            CachePolicy::Revalidate,
+            Compression::None,
+        );
+        assert!(page.needs_compression());
+        page.compress();
+        assert!(!page.needs_compression() && page.brotli.is_some());
     }
 }

@@ -272,3 +272,31 @@ fn bundle_files_theme_static_and_config_changes_are_live() {
             .contains("<title>Renamed site</title>")
     );
 }
+
+#[test]
+fn deep_list_pages_catch_up_after_a_new_post() {
+    let site = TestSite::empty();
+    for i in 1..=10 {
+        site.post(
+            &format!("p{i:02}"),
+            &format!("Post {i:02}"),
+            &format!("2024-01-{i:02}"),
+            &["all"],
+            "x",
+        );
+    }
+    let server = site.serve();
+    // Two per page: ten posts fill pages 1-5; the oldest two are on page 5.
+    assert!(server.get("/page/5/").text().contains("Post 01"));
+    site.post("p11", "Post 11", "2024-01-11", &["all"], "x");
+    // Everything shifts by one: the first pages at once, the deeper ones moments later.
+    server.wait_for("/posts/p11/", |r| r.status == 200);
+    assert!(server.get("/").text().contains("Post 11"));
+    let page6 = server.wait_for("/page/6/", |r| r.status == 200);
+    assert!(page6.text().contains("Post 01"));
+    server.wait_for("/page/5/", |r| {
+        r.text().contains("Post 02") && r.text().contains("Post 03")
+    });
+    server.wait_for("/tags/all/page/6/", |r| r.text().contains("Post 01"));
+    server.wait_for("/page/3/", |r| r.text().contains("Page 3 of 6"));
+}

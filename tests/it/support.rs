@@ -241,6 +241,8 @@ impl Server {
             .trim_end_matches('/');
         server.addr = url.parse().unwrap();
         server.wait_for_log("reconciled content/", Duration::from_secs(30));
+        // Pages are compressed just after they are published; tests of encodings need that done.
+        server.wait_for_log("all pages compressed", Duration::from_secs(30));
         server
     }
 
