@@ -1,7 +1,7 @@
 //! `quire build`: writes exactly the bytes `serve` serves into a folder, for any static host.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -67,18 +67,6 @@ pub fn build(paths: SitePaths, out: &Path) -> Result<BuildReport, BuildError> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let done = AtomicUsize::new(0);
-    let (pages, failures) = writer.render_everything(|| {
-        let n = done.fetch_add(1, Ordering::Relaxed) as u64 + 1;
-        if n.is_multiple_of(64) || n == total {
-            bar.set_position(n);
-        }
-    });
-    bar.finish_and_clear();
-    if !failures.is_empty() {
-        return Err(BuildError::Render(failures.len(), failures.join("\n")));
-    }
-
     let staging = out.with_file_name(format!(
         ".{}.quire-tmp",
         out.file_name()
@@ -89,28 +77,51 @@ pub fn build(paths: SitePaths, out: &Path) -> Result<BuildReport, BuildError> {
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
     std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let mut files = 0;
-    let mut bytes = 0u64;
-    let mut written: Vec<(PathBuf, Vec<u8>)> = Vec::with_capacity(pages.len());
-    for (url_path, served) in pages {
-        let Some(rel) = file_for(&url_path) else {
-            continue;
-        };
-        let body = match served {
-            Served::Page(page) => page.identity.to_vec(),
-            Served::Redirect { location, .. } => redirect_page(&location).into_bytes(),
-        };
-        written.push((staging.join(rel), body));
-    }
-    // Pages first, then files: a static file wins over a generated page, as when serving.
-    for (path, body) in written {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let done = AtomicUsize::new(0);
+    let files = AtomicUsize::new(0);
+    let bytes = AtomicU64::new(0);
+    let write_errors = std::sync::Mutex::new(Vec::new());
+    let sink = |url_path: &str, served: &Served| {
+        if let Some(rel) = file_for(url_path) {
+            let path = staging.join(rel);
+            let written = match served {
+                Served::Page(page) => write_file(&path, &page.identity),
+                Served::Redirect { location, .. } => {
+                    write_file(&path, redirect_page(location).as_bytes())
+                }
+            };
+            match written {
+                Ok(n) => {
+                    files.fetch_add(1, Ordering::Relaxed);
+                    bytes.fetch_add(n, Ordering::Relaxed);
+                }
+                Err(e) => write_errors
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(format!("{}: {e}", path.display())),
+            }
         }
-        bytes += body.len() as u64;
-        std::fs::write(&path, body).map_err(io(&path))?;
-        files += 1;
+        let n = done.fetch_add(1, Ordering::Relaxed) as u64 + 1;
+        if n.is_multiple_of(64) || n == total {
+            bar.set_position(n.min(total));
+        }
+    };
+    let failures = writer.render_everything(&sink);
+    bar.finish_and_clear();
+    if !failures.is_empty() {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(BuildError::Render(failures.len(), failures.join("\n")));
     }
+    let write_errors = write_errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(first) = write_errors.first() {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(BuildError::Io {
+            path: staging.clone(),
+            source: std::io::Error::other(first.clone()),
+        });
+    }
+    let files = files.into_inner();
+    let bytes = bytes.into_inner();
     std::fs::write(
         staging.join(MARKER),
         "This folder is written by `quire build`; it is replaced on each build.\n",
@@ -125,6 +136,14 @@ pub fn build(paths: SitePaths, out: &Path) -> Result<BuildReport, BuildError> {
         problems,
         elapsed: started.elapsed(),
     })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<u64> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)?;
+    Ok(bytes.len() as u64)
 }
 
 /// `/posts/x/` -> `posts/x/index.html`; `/atom.xml` -> `atom.xml`. Refuses anything odd.

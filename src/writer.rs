@@ -450,20 +450,51 @@ impl Writer {
             self.errors.remove(&source.display_path());
             stats.removed += 1;
         }
-        for (source, path) in &files.markdown {
-            match std::fs::read_to_string(path) {
+        // Reading, hashing and compiling run on every core; admitting stays in file order, so
+        // which of two clashing files wins does not depend on thread timing.
+        let (site, markdown) = (&working, &self.markdown);
+        let prepared: Vec<Prepared> = files
+            .markdown
+            .par_iter()
+            .map(|(source, path)| match std::fs::read_to_string(path) {
+                Err(e) => Prepared::Unreadable(source.clone(), e.to_string()),
                 Ok(text) => {
-                    match self.ingest(&mut working, source, text, &mut changes, &mut impact) {
-                        Ingested::Unchanged => stats.unchanged += 1,
-                        Ingested::Changed => stats.parsed += 1,
-                        Ingested::Failed => stats.failed += 1,
+                    let hash = source_hash(&text);
+                    if site.entry(source).is_some_and(|e| e.source_hash == hash) {
+                        Prepared::Unchanged(source.clone())
+                    } else {
+                        let compiled = compile(source, &text, markdown);
+                        Prepared::Compiled(source.clone(), text, Box::new(compiled))
                     }
                 }
-                Err(e) => self.report(Diagnostic::new(
+            })
+            .collect();
+        for item in prepared {
+            match item {
+                Prepared::Unreadable(source, e) => self.report(Diagnostic::new(
                     source.display_path(),
                     0,
                     format!("cannot read: {e}"),
                 )),
+                Prepared::Unchanged(source) => {
+                    if self.errors.remove(&source.display_path()).is_some() {
+                        info!("{}: fixed", source.display_path());
+                    }
+                    stats.unchanged += 1;
+                }
+                Prepared::Compiled(source, text, compiled) => {
+                    match self.admit_compiled(
+                        &mut working,
+                        &source,
+                        text,
+                        *compiled,
+                        &mut changes,
+                        &mut impact,
+                    ) {
+                        Ingested::Changed => stats.parsed += 1,
+                        _ => stats.failed += 1,
+                    }
+                }
             }
         }
         let bundle_dirs: BTreeSet<&str> = files
@@ -598,8 +629,23 @@ impl Writer {
             }
             return Ingested::Unchanged;
         }
-        let admitted = compile(source, &text, &self.markdown)
-            .and_then(|(entry, lines)| admit(working, &self.renderer.theme, entry, lines));
+        let compiled = compile(source, &text, &self.markdown);
+        self.admit_compiled(working, source, text, compiled, changes, impact)
+    }
+
+    /// Admits a compiled source (or reports why it cannot be), recording the change.
+    fn admit_compiled(
+        &mut self,
+        working: &mut Site,
+        source: &SourcePath,
+        text: String,
+        compiled: Result<(Entry, FieldLines), Diagnostic>,
+        changes: &mut Vec<(Actor, Change)>,
+        impact: &mut Impact,
+    ) -> Ingested {
+        let shown = source.display_path();
+        let admitted =
+            compiled.and_then(|(entry, lines)| admit(working, &self.renderer.theme, entry, lines));
         match admitted {
             Ok(entry_impact) => {
                 impact.merge(entry_impact);
@@ -660,6 +706,8 @@ impl Writer {
         let (routes, deep): (Vec<Route>, Vec<Route>) =
             impact.render.into_iter().partition(|route| match route {
                 Route::Home { page } | Route::Tag { page, .. } => *page <= 2,
+                // One page each, but they grow with the site: they follow in the background too.
+                Route::Archive | Route::Sitemap | Route::TagIndex => false,
                 _ => true,
             });
         self.deferred.extend(deep);
@@ -1173,33 +1221,28 @@ impl Writer {
         }
     }
 
-    /// Every page for export: (path, served).
-    pub fn render_everything(
-        &self,
-        progress: impl Fn() + Sync,
-    ) -> (Vec<(String, Served)>, Vec<String>) {
+    /// Renders every route for export, in parallel, handing each page to `sink` as soon as it
+    /// exists (so the whole site is never in memory at once); then the static files, which win.
+    /// Returns the render failures.
+    pub fn render_everything(&self, sink: &(dyn Fn(&str, &Served) + Sync)) -> Vec<String> {
         let routes = self.site.all_routes();
         let (renderer, site) = (&self.renderer, &self.site);
-        let results: Vec<_> = routes
+        let failures: Vec<String> = routes
             .par_iter()
-            .map(|route| {
-                let r = renderer.render(site, route);
-                progress();
-                r
+            .filter_map(|route| match renderer.render(site, route) {
+                Ok(items) => {
+                    for (path, served) in &items {
+                        sink(path, served);
+                    }
+                    None
+                }
+                Err(e) => Some(e.to_string()),
             })
             .collect();
-        let mut pages = Vec::new();
-        let mut failures = Vec::new();
-        for result in results {
-            match result {
-                Ok(items) => pages.extend(items),
-                Err(e) => failures.push(e.to_string()),
-            }
-        }
         for (path, served) in self.load_files() {
-            pages.push((path, (*served).clone()));
+            sink(&path, &served);
         }
-        (pages, failures)
+        failures
     }
 
     pub fn route_count(&self) -> usize {
@@ -1296,6 +1339,17 @@ fn write_file_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         file.sync_all()?;
     }
     std::fs::rename(&temp, path)
+}
+
+/// A content file read, hashed and (if changed) compiled, ready to be admitted in order.
+enum Prepared {
+    Unreadable(SourcePath, String),
+    Unchanged(SourcePath),
+    Compiled(
+        SourcePath,
+        String,
+        Box<Result<(Entry, FieldLines), Diagnostic>>,
+    ),
 }
 
 enum Ingested {

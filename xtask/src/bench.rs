@@ -284,6 +284,21 @@ struct Peer(Child);
 
 impl Drop for Peer {
     fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: nginx's master must live long enough to stop its workers.
+        let stopped = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status()
+            .is_ok_and(|s| s.success());
+        if stopped {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.0.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
