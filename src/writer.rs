@@ -114,8 +114,6 @@ pub struct Writer {
     errors: BTreeMap<String, Diagnostic>,
     /// Whether to keep pages rendered (serve) or leave rendering to the caller (build).
     rendering: bool,
-    /// The impact of the last `admit_text`, handed to the batch that asked for it.
-    last_impact: Option<Impact>,
     /// Serve mode: pages are published uncompressed and compressed right after, when idle.
     background_compression: bool,
     /// Pages (`false`) and files (`true`) still to compress, by path.
@@ -228,7 +226,6 @@ impl Writer {
             published,
             errors: BTreeMap::new(),
             rendering,
-            last_impact: None,
             background_compression,
             pending_compression: BTreeSet::new(),
             deferred: BTreeSet::new(),
@@ -969,23 +966,7 @@ impl Writer {
                     None => self.new_source_path(working, kind, &slug)?,
                 };
                 let text = admin::source_text(&input, kind, &slug, existing.as_deref(), Utc::now());
-                let entry = self.admit_text(working, &source, &text)?;
-                batch.changes.push((
-                    actor.clone(),
-                    Change::EntryUpserted {
-                        entry: Box::new((*entry).clone()),
-                        source_text: text.clone(),
-                    },
-                ));
-                batch.files.push((source, Some(text.clone())));
-                batch
-                    .impact
-                    .merge(self.last_impact.take().unwrap_or_default());
-                Ok(AdminReply::Entry {
-                    entry,
-                    source_text: text,
-                    created: existing.is_none(),
-                })
+                self.stage_entry(working, actor, source, text, existing.is_none(), batch)
             }
             AdminRequest::DeleteEntry {
                 kind,
@@ -1022,24 +1003,8 @@ impl Writer {
                     .ok_or_else(|| {
                         AdminError::NotFound(format!("no revision {seq} of {slug:?}"))
                     })?;
-                let existed = working.entry(&source).is_some();
-                let entry = self.admit_text(working, &source, &text)?;
-                batch.changes.push((
-                    actor.clone(),
-                    Change::EntryUpserted {
-                        entry: Box::new((*entry).clone()),
-                        source_text: text.clone(),
-                    },
-                ));
-                batch.files.push((source, Some(text.clone())));
-                batch
-                    .impact
-                    .merge(self.last_impact.take().unwrap_or_default());
-                Ok(AdminReply::Entry {
-                    entry,
-                    source_text: text,
-                    created: !existed,
-                })
+                let created = working.entry(&source).is_none();
+                self.stage_entry(working, actor, source, text, created, batch)
             }
             AdminRequest::AddMedia { file_name, bytes } => {
                 let (content_type, extension) = admin::detect_media_type(&bytes).ok_or_else(|| {
@@ -1129,13 +1094,18 @@ impl Writer {
     }
 
     /// Compiles and admits API-written markdown, mapping problems to the fields they concern.
-    fn admit_text(
+    /// Compiles and admits API-written markdown into the working site and stages its event,
+    /// its file and its pages in the batch.
+    fn stage_entry(
         &mut self,
         working: &mut Site,
-        source: &SourcePath,
-        text: &str,
-    ) -> Result<Arc<Entry>, AdminError> {
-        let (entry, lines) = compile(source, text, &self.markdown)
+        actor: &Actor,
+        source: SourcePath,
+        text: String,
+        created: bool,
+        batch: &mut AdminBatch,
+    ) -> Result<AdminReply, AdminError> {
+        let (entry, lines) = compile(&source, &text, &self.markdown)
             .map_err(|d| admin::field_error("body", d.message))?;
         let impact = admit(working, &self.renderer.theme, entry, lines).map_err(|d| {
             let field = if d.message.contains("template") {
@@ -1145,12 +1115,25 @@ impl Writer {
             };
             admin::field_error(field, d.message)
         })?;
-        self.last_impact = Some(impact);
         self.errors.remove(&source.display_path());
-        working
-            .entry(source)
+        let entry = working
+            .entry(&source)
             .cloned()
-            .ok_or_else(|| AdminError::Internal("entry vanished".to_owned()))
+            .ok_or_else(|| AdminError::Internal("entry vanished".to_owned()))?;
+        batch.changes.push((
+            actor.clone(),
+            Change::EntryUpserted {
+                entry: Box::new((*entry).clone()),
+                source_text: text.clone(),
+            },
+        ));
+        batch.files.push((source, Some(text.clone())));
+        batch.impact.merge(impact);
+        Ok(AdminReply::Entry {
+            entry,
+            source_text: text,
+            created,
+        })
     }
 
     /// `posts/<slug>.md` or `<slug>.md`, avoiding files that exist but are not in the site.
