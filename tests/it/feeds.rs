@@ -129,7 +129,7 @@ fn hostile_titles_are_escaped_in_feeds_and_pages() {
 fn a_future_post_appears_by_itself_when_its_time_comes() {
     let site = TestSite::empty();
     site.post("now", "Already here", "2024-01-01", &["t"], "x");
-    let at = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let at = chrono::Utc::now() + chrono::Duration::seconds(6);
     let when = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     site.post("soon", "Coming soon", &when, &["t"], "x");
     let server = site.serve();
