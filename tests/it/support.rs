@@ -354,15 +354,7 @@ pub fn send(
 }
 
 /// Like `send`, but a refused or reset connection is an error, not a panic (for crash tests).
-pub fn try_send(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> std::io::Result<Response> {
-    xtask::http::send(addr, method, path, headers, body)
-}
+pub use xtask::http::send as try_send;
 
 /// Every file under `dir`, as relative path -> bytes.
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {

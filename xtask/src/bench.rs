@@ -468,7 +468,8 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     let hugo_server = match &hugo {
         Some(hugo) => {
             let port = free_port()?;
-            let child = Command::new(hugo)
+            let mut command = Command::new(hugo);
+            command
                 .args([
                     "server",
                     "--bind",
@@ -478,14 +479,8 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
                     "--disableLiveReload",
                     "--source",
                 ])
-                .arg(&hugo_site)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .map_err(|e| e.to_string())?;
-            let peer = Peer(child);
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            wait_http(addr, "/", Duration::from_secs(900))?;
+                .arg(&hugo_site);
+            let (peer, addr) = start_peer(command, port, Duration::from_secs(900))?;
             Some((peer, addr))
         }
         None => None,
@@ -762,18 +757,25 @@ fn start_nginx(
     );
     let conf = prefix.join("nginx.conf");
     std::fs::write(&conf, config).map_err(|e| e.to_string())?;
-    let child = Command::new(nginx)
-        .arg("-c")
-        .arg(&conf)
-        .arg("-p")
-        .arg(&prefix)
+    let mut command = Command::new(nginx);
+    command.arg("-c").arg(&conf).arg("-p").arg(&prefix);
+    start_peer(command, port, Duration::from_secs(10))
+}
+
+/// Starts a peer server quietly and waits until `/` on `port` answers 200.
+fn start_peer(
+    mut command: Command,
+    port: u16,
+    timeout: Duration,
+) -> Result<(Peer, SocketAddr), String> {
+    let child = command
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| e.to_string())?;
     let peer = Peer(child);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    wait_http(addr, "/", Duration::from_secs(10))?;
+    wait_http(addr, "/", timeout)?;
     Ok((peer, addr))
 }
 
