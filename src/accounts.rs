@@ -5,12 +5,49 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use clap::Subcommand;
 use chrono::{TimeZone, Utc};
 
 use crate::auth::{hash_password, random_secret, secret_hash};
-use crate::cli::{TokenAction, UserAction};
 use crate::store::Store;
-use crate::writer::SitePaths;
+use crate::paths::SitePaths;
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account; prompts for the password.
+    Add {
+        name: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Change an account's password; ends its sessions.
+    Passwd {
+        name: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove an account and its sessions.
+    Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once, alone on the last line.
+    Create {
+        name: String,
+        /// Days until it expires [default: never]
+        #[arg(long)]
+        expires: Option<u32>,
+    },
+    /// List tokens (names and dates; the secrets are not stored).
+    List,
+    /// Revoke a token at once.
+    Revoke { name: String },
+}
 
 const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -52,7 +89,8 @@ fn date(secs: i64) -> String {
 }
 
 pub fn user(paths: &SitePaths, action: UserAction) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&paths.data)?;
+    let clock = crate::clock::system();
+    let store = Store::open(&paths.data, clock.clone())?;
     match action {
         UserAction::Add {
             name,
@@ -67,7 +105,7 @@ pub fn user(paths: &SitePaths, action: UserAction) -> anyhow::Result<ExitCode> {
                 );
             }
             let hash = hash_password(&read_password(password_stdin)?)?;
-            store.add_user(&name, &hash, Utc::now().timestamp())?;
+            store.add_user(&name, &hash, clock.now().timestamp())?;
             println!("user {name:?} created; log in at /admin/api/session");
         }
         UserAction::List => {
@@ -97,14 +135,15 @@ pub fn user(paths: &SitePaths, action: UserAction) -> anyhow::Result<ExitCode> {
 }
 
 pub fn token(paths: &SitePaths, action: TokenAction) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&paths.data)?;
+    let clock = crate::clock::system();
+    let store = Store::open(&paths.data, clock.clone())?;
     match action {
         TokenAction::Create { name, expires } => {
             if !valid_name(&name) {
                 bail!("token names may contain letters, digits and - _ . @ (at most 64)");
             }
             let secret = format!("qt_{}", random_secret()?);
-            let now = Utc::now().timestamp();
+            let now = clock.now().timestamp();
             let expires_at = expires.map(|days| now + i64::from(days) * 86_400);
             store.add_token(&name, &secret_hash(&secret), now, expires_at)?;
             eprintln!(

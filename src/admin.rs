@@ -7,7 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use crate::change::{Actor, MediaInfo, Settings};
+use crate::change::{Actor, EventSeq, MediaHash, MediaInfo, Settings};
 use crate::content::compile::parse_date;
 use crate::content::slug::slugify;
 use crate::site::entry::{Entry, EntryKind};
@@ -62,14 +62,14 @@ pub enum AdminRequest {
     RestoreRevision {
         kind: EntryKind,
         slug: String,
-        seq: i64,
+        seq: EventSeq,
     },
     AddMedia {
         file_name: String,
         bytes: bytes::Bytes,
     },
     DeleteMedia {
-        hash: String,
+        hash: MediaHash,
     },
     PutSettings {
         input: SettingsInput,
@@ -86,18 +86,18 @@ pub struct AdminCommand {
 
 #[derive(Debug)]
 pub enum AdminReply {
-    /// The entry as now stored, its source, and whether it was created.
+    /// The entry as now stored, and its source.
     Entry {
         entry: std::sync::Arc<Entry>,
         source_text: String,
-        created: bool,
     },
     Deleted,
     Media {
         media: MediaInfo,
         created: bool,
     },
-    Settings(Settings),
+    /// The settings were saved; the site already shows them.
+    SettingsSaved,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -114,6 +114,12 @@ pub enum AdminError {
     UnsupportedType(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl AdminError {
+    pub fn not_found(kind: EntryKind, slug: &str) -> AdminError {
+        AdminError::NotFound(format!("no {} with the slug {slug:?}", kind.name()))
+    }
 }
 
 pub fn field_error(field: &str, message: impl Into<String>) -> AdminError {
@@ -181,6 +187,31 @@ pub fn validate(input: &EntryInput) -> Result<(), AdminError> {
     }
 }
 
+/// Applies the fields an admin sent over the settings in force; absent fields keep their value.
+pub fn apply_settings(settings: &mut Settings, input: SettingsInput) {
+    if let Some(v) = input.title {
+        settings.title = Some(v.trim().to_owned());
+    }
+    if let Some(v) = input.description {
+        settings.description = Some(v);
+    }
+    if let Some(v) = input.author {
+        settings.author = Some(v);
+    }
+    if let Some(v) = input.posts_per_page {
+        settings.posts_per_page = Some(v);
+    }
+}
+
+/// An upload's name as shown in lists: no control characters or path separators, at most 200
+/// characters. It is informational only; files are stored and served by hash.
+pub fn clean_file_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect()
+}
+
 pub fn validate_settings(input: &SettingsInput) -> Result<(), AdminError> {
     let mut fields = BTreeMap::new();
     if input.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
@@ -239,14 +270,11 @@ pub fn source_text(
         set("description", toml::Value::String(d.trim().to_owned()));
     }
     let mut aliases: Vec<String> = existing.map(|e| e.aliases.clone()).unwrap_or_default();
-    if let Some(old) = existing.filter(|e| e.slug != slug) {
+    if let Some(old) = existing.filter(|e| e.slug.as_str() != slug) {
         // A renamed entry keeps its old address working.
         aliases.push(old.url_path());
     }
-    let new_url = match kind {
-        EntryKind::Post => format!("/posts/{slug}/"),
-        EntryKind::Page => format!("/{slug}/"),
-    };
+    let new_url = kind.url_for(slug);
     aliases.retain(|a| *a != new_url);
     aliases.dedup();
     if !aliases.is_empty() {

@@ -6,9 +6,10 @@ use std::sync::mpsc;
 use actix_web::{HttpServer, web};
 use tracing::info;
 
+use crate::clock::SharedClock;
 use crate::content::watch;
-use crate::render::page::Compression;
-use crate::writer::{Input, SitePaths, Writer, WriterError};
+use crate::paths::SitePaths;
+use crate::writer::{Input, Mode, Writer, WriterError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -25,7 +26,7 @@ pub enum ServeError {
     Server(std::io::Error),
 }
 
-pub fn serve(paths: SitePaths, addr: &str) -> Result<(), ServeError> {
+pub fn serve(paths: SitePaths, addr: &str, clock: SharedClock) -> Result<(), ServeError> {
     let listener = TcpListener::bind(addr).map_err(|source| ServeError::Bind {
         addr: addr.to_owned(),
         source,
@@ -36,11 +37,11 @@ pub fn serve(paths: SitePaths, addr: &str) -> Result<(), ServeError> {
     })?;
     let url = format!("http://{local}");
     // Pages are rendered before the first request, from stored records only.
-    let writer = Writer::load(paths.clone(), url.clone(), Compression::Precompress, true)?;
+    let writer = Writer::load(paths.clone(), url.clone(), Mode::Serve, clock.clone())?;
     let published = writer.published();
     let markdown = writer.markdown();
     let (inbox, rx) = mpsc::channel();
-    let db = crate::store::Store::open(&paths.data).map_err(WriterError::Store)?;
+    let db = crate::store::Store::open(&paths.data, clock.clone()).map_err(WriterError::Store)?;
     if db.users().map(|u| u.is_empty()).unwrap_or(false) {
         info!(
             "no admin users yet; create one with: quire user add NAME --root {}",
@@ -52,9 +53,13 @@ pub fn serve(paths: SitePaths, addr: &str) -> Result<(), ServeError> {
         inbox.clone(),
         db,
         markdown,
+        clock,
     ));
     // Watch before reconciling, so an edit made during the reconcile is not missed.
-    let watcher = watch::start(&paths, inbox.clone())?;
+    let fs_inbox = inbox.clone();
+    let watcher = watch::start(&paths, move |changes| {
+        let _ = fs_inbox.send(Input::Fs(changes));
+    })?;
     let _ = inbox.send(Input::Reconcile);
     std::thread::Builder::new()
         .name("quire-writer".to_owned())

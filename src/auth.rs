@@ -10,6 +10,8 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
+use crate::store::Store;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("cannot hash the password: {0}")]
@@ -47,6 +49,44 @@ pub fn check_login(password: &str, stored: Option<&str>) -> bool {
             false
         }
     }
+}
+
+/// Why a login did not start a session.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("too many failed logins; try again in {0} seconds")]
+    RateLimited(u64),
+    #[error("wrong username or password")]
+    Invalid,
+    #[error("login failed: {0}")]
+    Internal(String),
+}
+
+/// The whole login: the rate limit, an equal-work password check, and a new session. Returns
+/// the session id (only its hash is stored). Blocking (argon2, SQLite): run it off the async
+/// workers. The store's lock is not held during the password check.
+pub fn login(
+    db: &Mutex<Store>,
+    limiter: &LoginLimiter,
+    username: &str,
+    password: &str,
+    address: IpAddr,
+    now: i64,
+) -> Result<String, LoginError> {
+    let lock = || db.lock().unwrap_or_else(|p| p.into_inner());
+    limiter
+        .check(username, address)
+        .map_err(LoginError::RateLimited)?;
+    let stored = lock().password_hash(username).ok().flatten();
+    if !check_login(password, stored.as_deref()) {
+        limiter.record_failure(username, address);
+        return Err(LoginError::Invalid);
+    }
+    let id = random_secret().map_err(|e| LoginError::Internal(e.to_string()))?;
+    lock()
+        .create_session(&secret_hash(&id), username, now)
+        .map_err(|e| LoginError::Internal(e.to_string()))?;
+    Ok(id)
 }
 
 /// 256 random bits, hex-encoded: session ids and API tokens.

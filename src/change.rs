@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::site::entry::{Entry, EntryKind, SourcePath};
+use crate::site::entry::{Entry, EntryKind, Slug, SourcePath};
 
 /// Who made a change, as the log records it: `file`, `user:NAME` or `token:NAME`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,11 +23,46 @@ impl Actor {
     }
 }
 
+/// The identity of an uploaded file: the first 128 bits of the BLAKE3 hash of its bytes, in hex.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MediaHash(String);
+
+impl MediaHash {
+    const HEX_LEN: usize = 32;
+
+    pub fn of(bytes: &[u8]) -> MediaHash {
+        MediaHash(blake3::hash(bytes).to_hex()[..Self::HEX_LEN].to_owned())
+    }
+
+    /// Accepts only what `of` produces: 32 lowercase hex digits.
+    pub fn parse(text: &str) -> Option<MediaHash> {
+        (text.len() == Self::HEX_LEN
+            && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| MediaHash(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for MediaHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The sequence number of an event in the log: its position, and a revision's identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EventSeq(pub i64);
+
 /// An uploaded file, stored content-addressed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaInfo {
-    /// Hex hash of the bytes; the file's identity.
-    pub hash: String,
+    /// The file's identity.
+    pub hash: MediaHash,
     pub content_type: String,
     /// File extension matching the detected type, e.g. `png`.
     pub extension: String,
@@ -82,7 +117,7 @@ pub enum Change {
     /// A tombstone: the entry is gone but its history stays, so it can be restored.
     EntryDeleted {
         source: SourcePath,
-        slug: String,
+        slug: Slug,
         kind: EntryKind,
     },
     MediaAdded {
@@ -90,11 +125,21 @@ pub enum Change {
         bytes: bytes::Bytes,
     },
     MediaDeleted {
-        hash: String,
+        hash: MediaHash,
     },
     SettingsUpdated {
         settings: Settings,
     },
+}
+
+/// The `events.kind` of each change. The serde names of `EventPayload` must equal these; a
+/// unit test holds them together, and the store's queries use these constants.
+pub mod event_kind {
+    pub const ENTRY_UPSERT: &str = "entry.upsert.v1";
+    pub const ENTRY_DELETE: &str = "entry.delete.v1";
+    pub const MEDIA_ADD: &str = "media.add.v1";
+    pub const MEDIA_DELETE: &str = "media.delete.v1";
+    pub const SETTINGS_UPDATE: &str = "settings.update.v1";
 }
 
 /// The payload stored in `events.payload`, versioned by `kind`.
@@ -110,13 +155,13 @@ pub enum EventPayload {
     #[serde(rename = "entry.delete.v1")]
     EntryDeleted {
         source: SourcePath,
-        slug: String,
+        slug: Slug,
         entry_kind: EntryKind,
     },
     #[serde(rename = "media.add.v1")]
     MediaAdded { media: MediaInfo },
     #[serde(rename = "media.delete.v1")]
-    MediaDeleted { hash: String },
+    MediaDeleted { hash: MediaHash },
     #[serde(rename = "settings.update.v1")]
     SettingsUpdated { settings: Settings },
 }
@@ -146,11 +191,11 @@ impl Change {
 
     pub fn kind(&self) -> &'static str {
         match self {
-            Change::EntryUpserted { .. } => "entry.upsert.v1",
-            Change::EntryDeleted { .. } => "entry.delete.v1",
-            Change::MediaAdded { .. } => "media.add.v1",
-            Change::MediaDeleted { .. } => "media.delete.v1",
-            Change::SettingsUpdated { .. } => "settings.update.v1",
+            Change::EntryUpserted { .. } => event_kind::ENTRY_UPSERT,
+            Change::EntryDeleted { .. } => event_kind::ENTRY_DELETE,
+            Change::MediaAdded { .. } => event_kind::MEDIA_ADD,
+            Change::MediaDeleted { .. } => event_kind::MEDIA_DELETE,
+            Change::SettingsUpdated { .. } => event_kind::SETTINGS_UPDATE,
         }
     }
 
@@ -162,6 +207,51 @@ impl Change {
             Change::MediaAdded { media, .. } => format!("media:{}", media.hash),
             Change::MediaDeleted { hash } => format!("media:{hash}"),
             Change::SettingsUpdated { .. } => "settings".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The payload's serde tag and `Change::kind` are the same string for every change.
+    #[test]
+    fn payload_tags_equal_event_kinds() {
+        let media = MediaInfo {
+            hash: MediaHash::of(b"x"),
+            content_type: "image/png".to_owned(),
+            extension: "png".to_owned(),
+            file_name: "x.png".to_owned(),
+            size: 1,
+        };
+        let changes = [
+            Change::EntryDeleted {
+                source: SourcePath::new("posts/a.md").unwrap_or_else(|| unreachable!()),
+                slug: Slug::from_slugified("a".to_owned()),
+                kind: EntryKind::Post,
+            },
+            Change::MediaAdded {
+                media: media.clone(),
+                bytes: bytes::Bytes::new(),
+            },
+            Change::MediaDeleted { hash: media.hash },
+            Change::SettingsUpdated {
+                settings: Settings::default(),
+            },
+        ];
+        for change in changes {
+            let json = serde_json::to_value(change.payload()).unwrap_or_default();
+            assert_eq!(json["kind"], change.kind());
+        }
+    }
+
+    #[test]
+    fn media_hashes_are_parsed_strictly() {
+        let hash = MediaHash::of(b"bytes");
+        assert_eq!(MediaHash::parse(hash.as_str()), Some(hash));
+        for bad in ["", "../x", "ABCDEF0123456789ABCDEF0123456789", "0123"] {
+            assert_eq!(MediaHash::parse(bad), None, "{bad}");
         }
     }
 }

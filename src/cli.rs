@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::writer::SitePaths;
+use crate::accounts::{TokenAction, UserAction};
+use crate::clock::Clock;
+use crate::paths::SitePaths;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -92,43 +94,6 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum UserAction {
-    /// Create an account; prompts for the password.
-    Add {
-        name: String,
-        /// Read the password from the first line of standard input instead of prompting.
-        #[arg(long)]
-        password_stdin: bool,
-    },
-    /// List accounts.
-    List,
-    /// Change an account's password; ends its sessions.
-    Passwd {
-        name: String,
-        /// Read the password from the first line of standard input instead of prompting.
-        #[arg(long)]
-        password_stdin: bool,
-    },
-    /// Remove an account and its sessions.
-    Remove { name: String },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TokenAction {
-    /// Create a token and print it once, alone on the last line.
-    Create {
-        name: String,
-        /// Days until it expires [default: never]
-        #[arg(long)]
-        expires: Option<u32>,
-    },
-    /// List tokens (names and dates; the secrets are not stored).
-    List,
-    /// Revoke a token at once.
-    Revoke { name: String },
-}
-
 pub fn init_logging(verbose: bool) {
     let default = if verbose { "quire=debug,info" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -144,7 +109,7 @@ pub fn init_logging(verbose: bool) {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { site, addr } => {
-            crate::app::serve(site.paths(), &addr)?;
+            crate::app::serve(site.paths(), &addr, crate::clock::system())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Build { site, out } => {
@@ -173,14 +138,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::New { title, root } => {
-            let path = crate::scaffold::new_post(&root, &title, chrono::Utc::now())?;
+            let path = crate::scaffold::new_post(&root, &title, crate::clock::SystemClock.now())?;
             println!("{}", path.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::User { site, action } => crate::accounts::user(&site.paths(), action),
         Command::Token { site, action } => crate::accounts::token(&site.paths(), action),
         Command::Check { root } => {
-            let problems = crate::scaffold::check(&root);
+            let now = crate::clock::SystemClock.now();
+            let problems = crate::scaffold::check(&SitePaths::new(root, None), now);
             for p in &problems {
                 println!("{p}");
             }

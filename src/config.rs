@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::content::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// The site's settings. Every key has a default, so a site with no `quire.toml` works.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use tracing::info;
 
-use crate::render::page::{Compression, Served};
+use crate::paths::SitePaths;
+use crate::render::page::Served;
 use crate::site::route::NOT_FOUND_PATH;
-use crate::writer::{SitePaths, Writer, WriterError};
+use crate::writer::{Mode, Writer, WriterError};
 
 /// Marks a folder as Quire's output, so a rebuild may replace it.
 const MARKER: &str = ".quire-build";
@@ -48,8 +49,8 @@ pub fn build(paths: SitePaths, out: &Path) -> Result<BuildReport, BuildError> {
     let mut writer = Writer::load(
         paths,
         "http://127.0.0.1:8080".to_owned(),
-        Compression::None,
-        false,
+        Mode::Build,
+        crate::clock::system(),
     )?;
     if writer.site().config.base_url.is_empty() {
         tracing::warn!(
@@ -149,7 +150,8 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<u64> {
 /// `/posts/x/` -> `posts/x/index.html`; `/atom.xml` -> `atom.xml`. Refuses anything odd.
 fn file_for(url_path: &str) -> Option<PathBuf> {
     let rel = url_path.strip_prefix('/')?;
-    if rel.split('/').any(|p| p == ".." || p == ".") || rel.contains('\\') || rel.contains('\0') {
+    let inner = rel.strip_suffix('/').unwrap_or(rel);
+    if !inner.is_empty() && !crate::paths::is_clean_relative(inner) {
         return None;
     }
     if url_path == NOT_FOUND_PATH {

@@ -1,17 +1,27 @@
 //! Quire: a whole blog in one binary. See ARCHITECTURE.md for the code map and its invariants.
+//!
+//! Only `cli` is public: the binary is the interface. Everything else is crate-private, so the
+//! compiler reports code nobody uses.
 
-pub mod accounts;
-pub mod admin;
-pub mod app;
-pub mod auth;
-pub mod change;
+mod accounts;
+mod admin;
+mod app;
+mod auth;
+mod change;
 pub mod cli;
-pub mod config;
-pub mod content;
-pub mod export;
-pub mod http;
-pub mod render;
-pub mod scaffold;
-pub mod site;
-pub mod store;
-pub mod writer;
+mod clock;
+mod config;
+mod content;
+mod diagnostic;
+mod etag;
+mod export;
+mod http;
+mod paths;
+mod pipeline;
+mod render;
+mod scaffold;
+mod site;
+mod snapshot;
+mod store;
+mod theme_files;
+mod writer;

@@ -2,16 +2,18 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::content::Diagnostic;
 use crate::content::compile::compile;
 use crate::content::markdown::Markdown;
 use crate::content::scan;
 use crate::content::slug::slugify;
-use crate::render::theme::Theme;
+use crate::diagnostic::Diagnostic;
+use crate::paths::SitePaths;
+use crate::pipeline::{self, Rejected};
 use crate::site::Site;
+use crate::site::entry::EntryKind;
 
 #[derive(rust_embed::Embed)]
 #[folder = "assets/init/"]
@@ -66,11 +68,13 @@ pub fn new_post(root: &Path, title: &str, now: DateTime<Utc>) -> Result<PathBuf,
     let dir = root.join("content").join("posts");
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let path = dir.join(format!("{slug}.md"));
-    let escaped = title.replace('\\', "\\\\").replace('"', "\\\"");
-    let text = format!(
-        "+++\ntitle = \"{escaped}\"\ndate = {}\ndraft = true\ntags = []\n+++\n\nWrite here. Set `draft = false` to publish.\n",
-        now.to_rfc3339_opts(SecondsFormat::Secs, true)
-    );
+    let draft = crate::admin::EntryInput {
+        title: title.to_owned(),
+        body: "Write here. Set `draft = false` to publish.\n".to_owned(),
+        draft: true,
+        ..Default::default()
+    };
+    let text = crate::admin::source_text(&draft, EntryKind::Post, &slug, None, now);
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -89,17 +93,18 @@ pub fn new_post(root: &Path, title: &str, now: DateTime<Utc>) -> Result<PathBuf,
     Ok(path)
 }
 
-/// Every problem in the site, in file order, without touching the store.
-pub fn check(root: &Path) -> Vec<Diagnostic> {
+/// Every problem in the site, in file order, judged exactly as the writer judges files, without
+/// touching the store.
+pub fn check(paths: &SitePaths, now: DateTime<Utc>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let config = match Config::load(root) {
+    let config = match Config::load(&paths.root) {
         Ok(c) => c,
         Err(d) => {
             problems.push(d);
             Config::default()
         }
     };
-    let theme = match Theme::load(root, &config.theme) {
+    let theme = match crate::theme_files::load_theme(paths, &config.theme) {
         Ok(t) => Some(t),
         Err(d) => {
             problems.push(d);
@@ -107,23 +112,21 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
         }
     };
     let markdown = Markdown::new();
-    let mut site = Site::new(std::sync::Arc::new(config), Utc::now());
-    for (source, path) in scan::scan_content(&root.join("content")).markdown {
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(Diagnostic::new(
-                    source.display_path(),
-                    0,
-                    format!("cannot read: {e}"),
-                ));
+    let mut site = Site::new(std::sync::Arc::new(config), now);
+    for (source, path) in scan::scan_content(&paths.content()).markdown {
+        let text = match pipeline::read(&source, &path) {
+            Ok(text) => text,
+            Err(d) => {
+                problems.push(d);
                 continue;
             }
         };
-        let result = compile(&source, &text, &markdown).and_then(|(entry, lines)| match &theme {
-            Some(theme) => crate::writer::admit(&mut site, theme, entry, lines).map(|_| ()),
-            None => Ok(()),
-        });
+        let result = match &theme {
+            Some(theme) => pipeline::compile_and_admit(&mut site, theme, &markdown, &source, &text)
+                .map(|_| ())
+                .map_err(Rejected::into_diagnostic),
+            None => compile(&source, &text, &markdown).map(|_| ()),
+        };
         if let Err(d) = result {
             problems.push(d);
         }

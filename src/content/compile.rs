@@ -3,11 +3,11 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
-use super::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use super::front_matter::{self, FrontMatter};
 use super::markdown::Markdown;
 use super::slug::slugify;
-use crate::site::entry::{Entry, SourcePath, Tag};
+use crate::site::entry::{Entry, Slug, SourcePath, Tag};
 
 /// Bumped whenever compiled output changes for the same input, so stored records are rebuilt.
 pub const COMPILER_VERSION: u32 = 1;
@@ -175,7 +175,7 @@ pub fn compile(
     let entry = Entry {
         source: source.clone(),
         kind: source.kind(),
-        slug,
+        slug: Slug::from_slugified(slug),
         title,
         date,
         updated,
@@ -303,9 +303,7 @@ fn normalize_alias(alias: &str) -> Option<String> {
     let ok = !trimmed.is_empty()
         && !trimmed.contains(['\\', '?', '#', '"', '<', '>', ' '])
         && !trimmed.contains("://")
-        && trimmed
-            .split('/')
-            .all(|p| !p.is_empty() && p != "." && p != "..");
+        && crate::paths::is_clean_relative(trimmed);
     if !ok {
         return None;
     }

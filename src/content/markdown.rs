@@ -4,12 +4,12 @@
 use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::{Deserialize, Serialize};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use super::slug::slugify;
+use crate::site::entry::{RenderedMarkdown, TocEntry};
 
 /// Highlighted tokens get classes with this prefix; the theme's `syntax.css` styles them.
 pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -17,30 +17,6 @@ pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefi
 const SUMMARY_MARKER: &str = "<!-- more -->";
 const WORDS_PER_MINUTE: usize = 200;
 const EXCERPT_CHARS: usize = 280;
-
-/// One heading in the table of contents, with the headings nested below it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<TocEntry>,
-}
-
-/// The HTML and the facts templates want about it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RenderedMarkdown {
-    pub html: String,
-    /// The HTML before `<!-- more -->`, if the marker is present.
-    pub summary_html: Option<String>,
-    pub toc: Vec<TocEntry>,
-    /// Plain text of the first paragraph, cut at a word boundary: a summary for posts without
-    /// `<!-- more -->` or a description.
-    #[serde(default)]
-    pub excerpt: String,
-    pub word_count: usize,
-    pub reading_minutes: usize,
-}
 
 /// The markdown renderer. Loading the syntax definitions takes tens of milliseconds, so one
 /// instance is made at startup and shared.

@@ -1,7 +1,6 @@
 //! Watches the site folder and sorts what changed into kinds, each with its own work to do.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify::event::{AccessKind, AccessMode};
@@ -9,7 +8,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tracing::warn;
 
-use crate::writer::{Input, SitePaths};
+use crate::paths::SitePaths;
 
 /// A change on disk, by what it affects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,9 +28,12 @@ const DEBOUNCE: Duration = Duration::from_millis(5);
 
 pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 
-/// Starts watching `content/`, `static/`, `themes/` and `quire.toml`. Events go to `inbox`
-/// until the returned watcher is dropped.
-pub fn start(paths: &SitePaths, inbox: Sender<Input>) -> notify::Result<Watcher> {
+/// Starts watching `content/`, `static/`, `themes/` and `quire.toml`. Each burst of changes is
+/// handed to `on_change` until the returned watcher is dropped.
+pub fn start(
+    paths: &SitePaths,
+    on_change: impl Fn(Vec<FsChange>) + Send + 'static,
+) -> notify::Result<Watcher> {
     let classify_paths = paths.clone();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         match result {
@@ -51,7 +53,7 @@ pub fn start(paths: &SitePaths, inbox: Sender<Input>) -> notify::Result<Watcher>
                     }
                 }
                 if !changes.is_empty() {
-                    let _ = inbox.send(Input::Fs(changes));
+                    on_change(changes);
                 }
             }
             Err(errors) => {
@@ -66,7 +68,7 @@ pub fn start(paths: &SitePaths, inbox: Sender<Input>) -> notify::Result<Watcher>
     for dir in [
         paths.content(),
         paths.static_dir(),
-        paths.root.join("themes"),
+        paths.themes(),
     ] {
         if dir.is_dir() {
             debouncer.watch(&dir, RecursiveMode::Recursive)?;
@@ -82,7 +84,7 @@ fn classify(paths: &SitePaths, path: &Path) -> Option<FsChange> {
         Some(FsChange::Content(path.to_owned()))
     } else if path.starts_with(paths.static_dir()) {
         Some(FsChange::Static)
-    } else if path.starts_with(paths.root.join("themes")) {
+    } else if path.starts_with(paths.themes()) {
         Some(FsChange::Theme)
     } else {
         None

@@ -9,7 +9,7 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest, web};
 
-use super::AppState;
+use super::{AppState, with_db};
 use super::error::{json_error, unauthorized};
 use crate::auth::secret_hash;
 use crate::change::Actor;
@@ -38,7 +38,7 @@ pub async fn require_auth(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(req.into_response(unauthorized()).map_into_right_body());
     };
-    let authed = match authenticate(req.request(), &state) {
+    let authed = match authenticate(req.request(), &state).await {
         Some(a) => a,
         None => return Ok(req.into_response(unauthorized()).map_into_right_body()),
     };
@@ -60,8 +60,8 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn authenticate(req: &HttpRequest, state: &AppState) -> Option<Authed> {
-    let now = chrono::Utc::now().timestamp();
+async fn authenticate(req: &HttpRequest, state: &web::Data<AppState>) -> Option<Authed> {
+    let now = state.clock.now().timestamp();
     if let Some(value) = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -72,9 +72,10 @@ fn authenticate(req: &HttpRequest, state: &AppState) -> Option<Authed> {
             .strip_prefix("Bearer ")
             .map(str::trim)
             .filter(|t| !t.is_empty())?;
-        let name = state
-            .db()
-            .token_by_hash(&secret_hash(token), now)
+        let hash = secret_hash(token);
+        let name = with_db(state, move |db| db.token_by_hash(&hash, now))
+            .await
+            .ok()?
             .ok()
             .flatten()?;
         return Some(Authed {
@@ -87,9 +88,10 @@ fn authenticate(req: &HttpRequest, state: &AppState) -> Option<Authed> {
     let config = state.published.load().site.config.clone();
     let idle = i64::try_from(config.admin.idle().as_secs()).unwrap_or(i64::MAX);
     let absolute = i64::try_from(config.admin.absolute().as_secs()).unwrap_or(i64::MAX);
-    let user = state
-        .db()
-        .session_user(&hash, now, idle, absolute)
+    let lookup = hash.clone();
+    let user = with_db(state, move |db| db.session_user(&lookup, now, idle, absolute))
+        .await
+        .ok()?
         .ok()
         .flatten()?;
     Some(Authed {

@@ -72,6 +72,11 @@ pub fn admin_error(error: AdminError) -> HttpResponse {
     }
 }
 
+/// A 500 whose cause goes to the log, not to the client.
+pub fn internal(cause: impl std::fmt::Display) -> HttpResponse {
+    admin_error(AdminError::Internal(cause.to_string()))
+}
+
 pub fn unauthorized() -> HttpResponse {
     json_error(
         StatusCode::UNAUTHORIZED,

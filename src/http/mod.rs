@@ -1,6 +1,6 @@
 //! The only module that knows HTTP: the route table, the public site and the admin API.
 
-mod admin_api;
+mod admin;
 pub mod auth;
 mod error;
 mod public;
@@ -10,15 +10,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{App, Error, middleware, web};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{InfoBuilder, OpenApi, SecurityRequirement};
-use utoipa_actix_web::{AppExt, scope};
+use actix_web::{App, Error, web};
+use actix_web::HttpResponse;
+use utoipa_actix_web::AppExt;
 
 use crate::auth::LoginLimiter;
+use crate::clock::SharedClock;
 use crate::content::markdown::Markdown;
+use crate::snapshot::Published;
 use crate::store::Store;
-use crate::writer::{Input, Published};
+use crate::writer::Input;
+
 
 /// Largest JSON body the admin API reads; larger gets 413 before parsing.
 const JSON_LIMIT: usize = 4 * 1024 * 1024;
@@ -27,10 +29,13 @@ const JSON_LIMIT: usize = 4 * 1024 * 1024;
 pub struct AppState {
     pub published: Published,
     pub writer: std::sync::mpsc::Sender<Input>,
-    /// A connection for admin reads (sessions, tokens, history); writes of content go to the writer.
+    /// A connection for admin reads (sessions, tokens, history); writes of content go to the
+    /// writer. Used only on the blocking pool, through `with_db`.
     db: Mutex<Store>,
     pub limiter: LoginLimiter,
     pub markdown: Arc<Markdown>,
+    /// "Now" for sessions and tokens.
+    pub clock: SharedClock,
     /// The OpenAPI document, serialized once.
     pub openapi: String,
 }
@@ -41,6 +46,7 @@ impl AppState {
         writer: std::sync::mpsc::Sender<Input>,
         db: Store,
         markdown: Arc<Markdown>,
+        clock: SharedClock,
     ) -> AppState {
         AppState {
             published,
@@ -48,62 +54,28 @@ impl AppState {
             db: Mutex::new(db),
             limiter: LoginLimiter::default(),
             markdown,
-            openapi: openapi_json(),
+            clock,
+            openapi: admin::openapi_json(),
         }
     }
 
-    pub fn db(&self) -> MutexGuard<'_, Store> {
+    fn db(&self) -> MutexGuard<'_, Store> {
         self.db
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-/// The admin API's routes. Registered through utoipa, so the OpenAPI document is derived from
-/// exactly this list.
-fn admin_scope() -> utoipa_actix_web::scope::Scope<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = Error,
-        InitError = (),
-    >,
-> {
-    scope::scope("/admin/api")
-        .wrap(middleware::from_fn(auth::require_auth))
-        .service(admin_api::session_create)
-        .service(admin_api::session_get)
-        .service(admin_api::session_delete)
-        .service(admin_api::posts_list)
-        .service(admin_api::posts_create)
-        .service(admin_api::posts_get)
-        .service(admin_api::posts_update)
-        .service(admin_api::posts_delete)
-        .service(admin_api::posts_revisions)
-        .service(admin_api::posts_restore)
-        .service(admin_api::pages_list)
-        .service(admin_api::pages_create)
-        .service(admin_api::pages_get)
-        .service(admin_api::pages_update)
-        .service(admin_api::pages_delete)
-        .service(admin_api::pages_revisions)
-        .service(admin_api::pages_restore)
-        .service(admin_api::preview)
-        .service(admin_api::media_list)
-        .service(admin_api::media_upload)
-        .service(admin_api::media_delete)
-        .service(admin_api::settings_get)
-        .service(admin_api::settings_put)
-        .service(admin_api::events_list)
-        .service(admin_api::openapi)
-        .default_service(web::to(|| async {
-            error::json_error(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no such admin API route; see /admin/api/openapi.json",
-            )
-        }))
+/// Runs `work` with the admin connection on the blocking thread pool, so a SQLite call never
+/// holds up an async worker (and with it every request that worker serves).
+pub async fn with_db<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    work: impl FnOnce(&Store) -> T + Send + 'static,
+) -> Result<T, HttpResponse> {
+    let state = state.clone();
+    web::block(move || work(&state.db()))
+        .await
+        .map_err(error::internal)
 }
 
 /// The whole application: the admin API, then the public site for every other path.
@@ -161,47 +133,8 @@ pub fn app(
         .app_data(json)
         .app_data(query)
         .app_data(path)
-        .service(admin_scope())
+        .service(admin::scope())
         .split_for_parts();
     app.default_service(web::to(public::serve))
 }
 
-/// The OpenAPI 3.1 document, collected from the registered handlers and their types.
-pub fn openapi_document() -> OpenApi {
-    let (_, mut api) = App::new()
-        .into_utoipa_app()
-        .service(admin_scope())
-        .split_for_parts();
-    api.info = InfoBuilder::new()
-        .title("Quire admin API")
-        .version(env!("CARGO_PKG_VERSION"))
-        .description(Some(
-            "Authenticated writes go through the same log as file edits; a 2xx means durable and live.",
-        ))
-        .build();
-    let components = api.components.get_or_insert_with(Default::default);
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .description(Some("quire token create NAME"))
-                .build(),
-        ),
-    );
-    components.add_security_scheme(
-        "session",
-        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))),
-    );
-    api.security = Some(vec![
-        SecurityRequirement::new("bearer", Vec::<String>::new()),
-        SecurityRequirement::new("session", Vec::<String>::new()),
-    ]);
-    api
-}
-
-fn openapi_json() -> String {
-    openapi_document()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_owned())
-}

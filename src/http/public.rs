@@ -8,7 +8,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 
 use crate::render::page::{Encoding, Page, Served};
-use crate::writer::Published;
+use crate::snapshot::Published;
 
 pub async fn serve(req: HttpRequest, published: web::Data<Published>) -> HttpResponse {
     if req.method() != Method::GET && req.method() != Method::HEAD {
@@ -41,13 +41,10 @@ fn decode_path(raw: &str) -> Option<std::borrow::Cow<'_, str>> {
     let decoded = percent_encoding::percent_decode_str(raw)
         .decode_utf8()
         .ok()?;
-    let hostile = decoded.contains('\0')
-        || decoded.contains('\\')
-        || !decoded.starts_with('/')
-        || decoded
-            .split('/')
-            .any(|segment| segment == ".." || segment == ".");
-    (!hostile).then_some(decoded)
+    // The root and a trailing slash are fine; every segment between must be a plain name.
+    let inner = decoded.strip_prefix('/')?;
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    (inner.is_empty() || crate::paths::is_clean_relative(inner)).then_some(decoded)
 }
 
 fn not_found(req: &HttpRequest, page: Option<&Served>) -> HttpResponse {
@@ -134,10 +131,7 @@ fn not_modified(req: &HttpRequest, etag: &HeaderValue, last_modified: SystemTime
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
     {
-        return value
-            .split(',')
-            .map(str::trim)
-            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag);
+        return crate::etag::list_matches(value, etag, crate::etag::Comparison::Weak);
     }
     let since = req
         .headers()

@@ -119,15 +119,7 @@ impl Renderer {
                     ));
                 }
                 for (name, bytes) in site.bundle_files_of(entry) {
-                    let content_type = mime_guess::from_path(name)
-                        .first_or_octet_stream()
-                        .to_string();
-                    let page = Page::new(
-                        &content_type,
-                        bytes.clone(),
-                        CachePolicy::Short,
-                        self.compression,
-                    );
+                    let page = Page::file(name, bytes.clone(), CachePolicy::Short, self.compression);
                     out.push((format!("{path}{name}"), Served::Page(page)));
                 }
             }
@@ -313,7 +305,7 @@ impl Renderer {
         &self,
         site: &Site,
         title: &str,
-        body: &crate::content::markdown::RenderedMarkdown,
+        body: &crate::site::entry::RenderedMarkdown,
     ) -> Result<String, RenderError> {
         let Some(source) = crate::site::entry::SourcePath::new("posts/preview.md") else {
             return Err(RenderError {
@@ -324,7 +316,7 @@ impl Renderer {
         let entry = Entry {
             kind: EntryKind::Post,
             source,
-            slug: "preview".to_owned(),
+            slug: crate::site::entry::Slug::from_slugified("preview".to_owned()),
             title: title.to_owned(),
             date: Some(chrono::Utc::now()),
             updated: None,
@@ -438,18 +430,8 @@ impl Renderer {
             .static_files
             .iter()
             .map(|(path, bytes)| {
-                let content_type = mime_guess::from_path(path)
-                    .first_or_octet_stream()
-                    .to_string();
-                (
-                    path.clone(),
-                    Served::Page(Page::new(
-                        &content_type,
-                        bytes.clone(),
-                        CachePolicy::Short,
-                        self.compression,
-                    )),
-                )
+                let page = Page::file(path, bytes.clone(), CachePolicy::Short, self.compression);
+                (path.clone(), Served::Page(page))
             })
             .collect()
     }

@@ -87,6 +87,17 @@ impl Page {
         page
     }
 
+    /// A file served as it is, its type guessed from its name (`css/site.css` -> `text/css`).
+    pub fn file(
+        name: &str,
+        body: impl Into<Bytes>,
+        cache: CachePolicy,
+        compression: Compression,
+    ) -> Page {
+        let content_type = mime_guess::from_path(name).first_or_octet_stream();
+        Page::new(content_type.as_ref(), body, cache, compression)
+    }
+
     /// True while a compressible page has no compressed versions yet.
     pub fn needs_compression(&self) -> bool {
         self.compressible && self.gzip.is_none() && self.brotli.is_none()

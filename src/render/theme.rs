@@ -1,13 +1,12 @@
 //! The theme: templates and static files embedded in the binary, overridden file by file by
-//! `<root>/themes/<name>/`, compiled once into one Tera.
+//! `<root>/themes/<name>/` (read by `theme_files`), compiled once into one Tera. No IO here.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use bytes::Bytes;
 use tera::Tera;
 
-use crate::content::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::content::markdown::HIGHLIGHT_CLASS_STYLE;
 
 #[derive(rust_embed::Embed)]
@@ -17,6 +16,13 @@ struct EmbeddedTheme;
 /// Path the generated highlighting stylesheet is served at (a theme file of that name wins).
 pub const SYNTAX_CSS_PATH: &str = "/syntax.css";
 
+/// A theme's override folder as read from disk: templates by name, static files by path.
+#[derive(Debug, Default)]
+pub struct ThemeOverrides {
+    pub templates: BTreeMap<String, String>,
+    pub static_files: BTreeMap<String, Bytes>,
+}
+
 pub struct Theme {
     pub tera: Tera,
     /// URL path -> bytes of every theme static file.
@@ -24,8 +30,9 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Loads the embedded theme, then applies `<root>/themes/<name>/templates` and `static`.
-    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    /// The embedded theme with `overrides` (read from `themes/<name>/` by `theme_files`)
+    /// applied file by file, compiled once.
+    pub fn new(name: &str, overrides: ThemeOverrides) -> Result<Theme, Diagnostic> {
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut static_files = BTreeMap::new();
         static_files.insert(SYNTAX_CSS_PATH.to_owned(), Bytes::from(syntax_css()));
@@ -43,27 +50,12 @@ impl Theme {
                 static_files.insert(format!("/{path}"), Bytes::from(embedded.data.into_owned()));
             }
         }
-        let override_dir = root.join("themes").join(name);
         let shown = |rel: &str| format!("themes/{name}/{rel}");
-        for (rel, path) in crate::content::scan::files_under(&override_dir.join("templates")) {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                Diagnostic::new(
-                    shown(&format!("templates/{rel}")),
-                    0,
-                    format!("cannot read: {e}"),
-                )
-            })?;
+        for (rel, text) in overrides.templates {
             templates.insert(rel.clone(), (shown(&format!("templates/{rel}")), text));
         }
-        for (rel, path) in crate::content::scan::files_under(&override_dir.join("static")) {
-            let data = std::fs::read(&path).map_err(|e| {
-                Diagnostic::new(
-                    shown(&format!("static/{rel}")),
-                    0,
-                    format!("cannot read: {e}"),
-                )
-            })?;
-            static_files.insert(format!("/{rel}"), Bytes::from(data));
+        for (rel, data) in overrides.static_files {
+            static_files.insert(format!("/{rel}"), data);
         }
 
         let mut tera = Tera::new();

@@ -4,7 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::markdown::TocEntry;
+use crate::site::entry::TocEntry;
 use crate::site::entry::{Entry, EntryKind};
 use crate::site::route;
 

@@ -5,8 +5,6 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::content::markdown::RenderedMarkdown;
-
 /// Where a content file lives, relative to `content/`, with `/` separators: `posts/hello.md`.
 /// It identifies an entry across edits, even when its slug changes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -16,13 +14,7 @@ pub struct SourcePath(String);
 impl SourcePath {
     /// Accepts only clean relative paths: no `..`, no absolute paths, no backslashes.
     pub fn new(path: &str) -> Option<SourcePath> {
-        let clean = !path.is_empty()
-            && !path.starts_with('/')
-            && !path.contains('\\')
-            && path
-                .split('/')
-                .all(|part| !part.is_empty() && part != "." && part != "..");
-        clean.then(|| SourcePath(path.to_owned()))
+        crate::paths::is_clean_relative(path).then(|| SourcePath(path.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -62,6 +54,79 @@ pub enum EntryKind {
     Page,
 }
 
+impl EntryKind {
+    /// `post` or `page`, as the log and the API write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryKind::Post => "post",
+            EntryKind::Page => "page",
+        }
+    }
+
+    /// The URL rule: posts live under `/posts/`, pages at the top.
+    pub fn url_for(self, slug: &str) -> String {
+        match self {
+            EntryKind::Post => format!("/posts/{slug}/"),
+            EntryKind::Page => format!("/{slug}/"),
+        }
+    }
+}
+
+/// The last segment of an entry's URL: lowercase letters, digits and single hyphens, as
+/// `content::slug::slugify` makes them. Never contains `/` or `..`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    /// Wraps a string that `slugify` produced or accepted unchanged.
+    pub fn from_slugified(slug: String) -> Slug {
+        Slug(slug)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Slug {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Slug {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+/// Where an entry stands for visitors, by the site's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    /// Not a draft, but dated after the site's "now".
+    Scheduled,
+    Published,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Scheduled => "scheduled",
+            Status::Published => "published",
+        }
+    }
+}
+
 /// A tag as written (`Rust Lang`) and its URL form (`rust-lang`), which identifies it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Tag {
@@ -74,7 +139,7 @@ pub struct Tag {
 pub struct Entry {
     pub source: SourcePath,
     pub kind: EntryKind,
-    pub slug: String,
+    pub slug: Slug,
     pub title: String,
     pub date: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
@@ -93,9 +158,17 @@ pub struct Entry {
 
 impl Entry {
     pub fn url_path(&self) -> String {
-        match self.kind {
-            EntryKind::Post => format!("/posts/{}/", self.slug),
-            EntryKind::Page => format!("/{}/", self.slug),
+        self.kind.url_for(&self.slug)
+    }
+
+    /// Draft, scheduled or published at `now`.
+    pub fn status_at(&self, now: DateTime<Utc>) -> Status {
+        if self.draft {
+            Status::Draft
+        } else if self.date.is_some_and(|d| d > now) {
+            Status::Scheduled
+        } else {
+            Status::Published
         }
     }
 
@@ -103,6 +176,30 @@ impl Entry {
     pub fn last_changed(&self) -> Option<DateTime<Utc>> {
         self.updated.or(self.date)
     }
+}
+
+/// One heading in the table of contents, with the headings nested below it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// The HTML and the facts templates want about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenderedMarkdown {
+    pub html: String,
+    /// The HTML before `<!-- more -->`, if the marker is present.
+    pub summary_html: Option<String>,
+    pub toc: Vec<TocEntry>,
+    /// Plain text of the first paragraph, cut at a word boundary: a summary for posts without
+    /// `<!-- more -->` or a description.
+    #[serde(default)]
+    pub excerpt: String,
+    pub word_count: usize,
+    pub reading_minutes: usize,
 }
 
 #[cfg(test)]

@@ -116,10 +116,6 @@ impl Site {
         (site, conflicts)
     }
 
-    pub fn now(&self) -> DateTime<Utc> {
-        self.now
-    }
-
     pub fn entry(&self, source: &SourcePath) -> Option<&Arc<Entry>> {
         self.entries.get(source)
     }
@@ -197,14 +193,24 @@ impl Site {
         self.scheduled.get_min().map(|(at, _)| *at)
     }
 
-    pub fn owner_of(&self, url: &str) -> Option<&SourcePath> {
-        self.owners.get(url)
+    /// The post or page with this slug (drafts and scheduled ones included).
+    pub fn find(&self, kind: EntryKind, slug: &str) -> Option<&Arc<Entry>> {
+        self.owners
+            .get(&kind.url_for(slug))
+            .and_then(|source| self.entries.get(source))
+            .filter(|e| e.kind == kind)
+    }
+
+    /// Draft, scheduled or published, by this site's clock: the one definition the lists,
+    /// the scheduler and the admin share.
+    pub fn status(&self, entry: &Entry) -> entry::Status {
+        entry.status_at(self.now)
     }
 
     /// Checks that `entry` may join the site, without changing anything.
     pub fn check(&self, entry: &Entry) -> Result<(), Conflict> {
         if entry.kind == EntryKind::Page && route::RESERVED_SLUGS.contains(&entry.slug.as_str()) {
-            return Err(Conflict::ReservedSlug(entry.slug.clone()));
+            return Err(Conflict::ReservedSlug(entry.slug.to_string()));
         }
         let url = entry.url_path();
         match self.owners.get(&url) {
@@ -596,7 +602,7 @@ fn list_pages(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::markdown::RenderedMarkdown;
+    use crate::site::entry::RenderedMarkdown;
     use chrono::TimeZone;
 
     fn post(name: &str, day: u32, tags: &[&str]) -> Entry {

@@ -6,16 +6,16 @@
 pub mod auth;
 mod schema;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::change::{Actor, Change, MediaInfo, Settings};
-use crate::site::entry::{Entry, SourcePath};
+use crate::change::event_kind::{ENTRY_DELETE, ENTRY_UPSERT};
+use crate::change::{Actor, Change, EventSeq, MediaInfo, Settings};
+use crate::clock::SharedClock;
+use crate::site::entry::{Entry, EntryKind, SourcePath};
 
-pub use schema::SCHEMA_VERSION;
 
 pub const DB_FILE: &str = "quire.db";
 
@@ -48,11 +48,13 @@ pub enum StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Stamps events (`at`) and uploads.
+    clock: SharedClock,
 }
 
 impl Store {
     /// Opens (creating if needed) `<data_dir>/quire.db` and brings its schema up to date.
-    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+    pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_owned(),
             source,
@@ -64,7 +66,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
-        Ok(Store { conn, path })
+        Ok(Store { conn, path, clock })
     }
 
     pub fn path(&self) -> &Path {
@@ -89,30 +91,14 @@ impl Store {
         Ok(entries)
     }
 
-    pub fn source_hashes(&self) -> Result<HashMap<SourcePath, String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT source, source_hash FROM entries")?;
-        let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-        })?;
-        let mut hashes = HashMap::new();
-        for row in rows {
-            let (source, hash) = row?;
-            if let Some(source) = SourcePath::new(&source) {
-                hashes.insert(source, hash);
-            }
-        }
-        Ok(hashes)
-    }
-
     /// Appends one event per change and updates the records, all in one durable transaction.
     /// Returns the sequence number of the last event.
-    pub fn commit(&mut self, changes: &[(Actor, Change)]) -> Result<Option<i64>, StoreError> {
+    pub fn commit(&mut self, changes: &[(Actor, Change)]) -> Result<Option<EventSeq>, StoreError> {
         if changes.is_empty() {
             return Ok(None);
         }
-        let at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+        let now = self.clock.now();
+        let at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
         let tx = self.conn.transaction()?;
         let mut last = None;
         {
@@ -124,7 +110,7 @@ impl Store {
                  ON CONFLICT(source) DO UPDATE SET source_hash = ?2, record = ?3, last_seq = ?4",
             )?;
             let mut delete = tx.prepare_cached("DELETE FROM entries WHERE source = ?1")?;
-            let now = Utc::now().timestamp();
+            let now = now.timestamp();
             for (actor, change) in changes {
                 let payload = serde_json::to_string(&change.payload())?;
                 append.execute(params![
@@ -151,11 +137,11 @@ impl Store {
                     Change::MediaAdded { media, bytes } => {
                         tx.execute(
                             "INSERT OR IGNORE INTO media (hash, info, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
-                            params![media.hash, serde_json::to_string(media)?, bytes.as_ref(), now],
+                            params![media.hash.as_str(), serde_json::to_string(media)?, bytes.as_ref(), now],
                         )?;
                     }
                     Change::MediaDeleted { hash } => {
-                        tx.execute("DELETE FROM media WHERE hash = ?1", params![hash])?;
+                        tx.execute("DELETE FROM media WHERE hash = ?1", params![hash.as_str()])?;
                     }
                     Change::SettingsUpdated { settings } => {
                         tx.execute(
@@ -164,7 +150,7 @@ impl Store {
                         )?;
                     }
                 }
-                last = Some(seq);
+                last = Some(EventSeq(seq));
             }
         }
         tx.commit()?;
@@ -226,30 +212,34 @@ impl Store {
     }
 
     /// Events after `after`, oldest first, at most `limit`.
-    pub fn events_after(&self, after: i64, limit: i64) -> Result<Vec<EventRow>, StoreError> {
+    pub fn events_after(&self, after: EventSeq, limit: u32) -> Result<Vec<EventRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, at, actor, kind, subject FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![after, limit], EventRow::from_row)?;
+        let rows = stmt.query_map(params![after.0, limit], EventRow::from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every event about one content path, newest first.
-    pub fn history(&self, subject: &str) -> Result<Vec<EventRow>, StoreError> {
+    pub fn history(&self, source: &SourcePath) -> Result<Vec<EventRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, at, actor, kind, subject FROM events WHERE subject = ?1 ORDER BY seq DESC",
         )?;
-        let rows = stmt.query_map(params![subject], EventRow::from_row)?;
+        let rows = stmt.query_map(params![source.as_str()], EventRow::from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The markdown source an upsert event recorded, if `seq` is one for `subject`.
-    pub fn source_at(&self, subject: &str, seq: i64) -> Result<Option<String>, StoreError> {
+    /// The markdown source an upsert event recorded, if `seq` is one for `source`.
+    pub fn source_at(
+        &self,
+        source: &SourcePath,
+        seq: EventSeq,
+    ) -> Result<Option<String>, StoreError> {
         let payload: Option<String> = self
             .conn
             .query_row(
-                "SELECT payload FROM events WHERE seq = ?1 AND subject = ?2 AND kind = 'entry.upsert.v1'",
-                params![seq, subject],
+                "SELECT payload FROM events WHERE seq = ?1 AND subject = ?2 AND kind = ?3",
+                params![seq.0, source.as_str(), ENTRY_UPSERT],
                 |r| r.get(0),
             )
             .optional()?;
@@ -265,64 +255,46 @@ impl Store {
     }
 
     /// The latest markdown source of a content path.
-    pub fn latest_source(&self, subject: &str) -> Result<Option<(i64, String)>, StoreError> {
+    pub fn latest_source(&self, source: &SourcePath) -> Result<Option<String>, StoreError> {
         let seq: Option<i64> = self
             .conn
             .query_row(
-                "SELECT MAX(seq) FROM events WHERE subject = ?1 AND kind = 'entry.upsert.v1'",
-                params![subject],
+                "SELECT MAX(seq) FROM events WHERE subject = ?1 AND kind = ?2",
+                params![source.as_str(), ENTRY_UPSERT],
                 |r| r.get(0),
             )
             .optional()?
             .flatten();
         match seq {
-            Some(seq) => Ok(self.source_at(subject, seq)?.map(|s| (seq, s))),
+            Some(seq) => self.source_at(source, EventSeq(seq)),
             None => Ok(None),
         }
     }
 
     /// The content path of the most recently deleted entry with this slug and kind.
-    pub fn deleted_source(&self, slug: &str, kind: &str) -> Result<Option<SourcePath>, StoreError> {
+    pub fn deleted_source(
+        &self,
+        slug: &str,
+        kind: EntryKind,
+    ) -> Result<Option<SourcePath>, StoreError> {
         let subject: Option<String> = self
             .conn
             .query_row(
-                "SELECT subject FROM events WHERE kind = 'entry.delete.v1'
+                "SELECT subject FROM events WHERE kind = ?3
                  AND json_extract(payload, '$.slug') = ?1 AND json_extract(payload, '$.entry_kind') = ?2
                  ORDER BY seq DESC LIMIT 1",
-                params![slug, kind],
+                params![slug, kind.name(), ENTRY_DELETE],
                 |r| r.get(0),
             )
             .optional()?;
         Ok(subject.and_then(|s| SourcePath::new(&s)))
     }
-
-    pub fn event_count(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?)
-    }
-
-    pub fn last_seq(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT MAX(seq) FROM events", [], |r| r.get(0))
-            .optional()?
-            .flatten())
-    }
-
-    /// `PRAGMA integrity_check`, for tests and `quire check`.
-    pub fn integrity_ok(&self) -> Result<bool, StoreError> {
-        let result: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        Ok(result == "ok")
-    }
 }
 
-/// One row of the log, without its payload.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+/// One row of the log, without its payload. A store type: the API has its own schema for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
-    pub seq: i64,
+    pub seq: EventSeq,
     /// When, RFC 3339.
     pub at: String,
     /// `file`, `user:NAME` or `token:NAME`.
@@ -336,7 +308,7 @@ pub struct EventRow {
 impl EventRow {
     fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
         Ok(EventRow {
-            seq: row.get(0)?,
+            seq: EventSeq(row.get(0)?),
             at: row.get(1)?,
             actor: row.get(2)?,
             kind: row.get(3)?,
