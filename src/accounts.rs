@@ -5,12 +5,12 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use clap::Subcommand;
 use chrono::{TimeZone, Utc};
+use clap::Subcommand;
 
 use crate::auth::{hash_password, random_secret, secret_hash};
-use crate::store::Store;
 use crate::paths::SitePaths;
+use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
 pub enum UserAction {

@@ -38,7 +38,9 @@ impl MediaHash {
     /// Accepts only what `of` produces: 32 lowercase hex digits.
     pub fn parse(text: &str) -> Option<MediaHash> {
         (text.len() == Self::HEX_LEN
-            && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
         .then(|| MediaHash(text.to_owned()))
     }
 

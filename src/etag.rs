@@ -36,7 +36,11 @@ mod tests {
     #[test]
     fn if_match_with_a_weak_etag_does_not_match() {
         assert!(!list_matches("W/\"abc\"", "\"abc\"", Comparison::Strong));
-        assert!(list_matches("\"x\", \"abc\"", "\"abc\"", Comparison::Strong));
+        assert!(list_matches(
+            "\"x\", \"abc\"",
+            "\"abc\"",
+            Comparison::Strong
+        ));
         assert!(list_matches("*", "\"abc\"", Comparison::Strong));
     }
 

@@ -14,8 +14,9 @@ use crate::render::theme::{Theme, ThemeOverrides};
 pub fn read_overrides(themes_dir: &Path, name: &str) -> Result<ThemeOverrides, Diagnostic> {
     let dir = themes_dir.join(name);
     let shown = |rel: &str| format!("themes/{name}/{rel}");
-    let cannot_read =
-        |rel: String, e: std::io::Error| Diagnostic::new(shown(&rel), 0, format!("cannot read: {e}"));
+    let cannot_read = |rel: String, e: std::io::Error| {
+        Diagnostic::new(shown(&rel), 0, format!("cannot read: {e}"))
+    };
     let mut overrides = ThemeOverrides::default();
     for (rel, path) in files_under(&dir.join("templates")) {
         let text = std::fs::read_to_string(&path)

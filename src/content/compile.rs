@@ -3,10 +3,10 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value};
 
-use crate::diagnostic::Diagnostic;
 use super::front_matter::{self, FrontMatter};
 use super::markdown::Markdown;
 use super::slug::slugify;
+use crate::diagnostic::Diagnostic;
 use crate::site::entry::{Entry, Slug, SourcePath, Tag};
 
 /// Bumped whenever compiled output changes for the same input, so stored records are rebuilt.

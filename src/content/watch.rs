@@ -65,11 +65,7 @@ pub fn start(
     })?;
     // The root itself only for quire.toml: watching it recursively would see the data folder.
     debouncer.watch(&paths.root, RecursiveMode::NonRecursive)?;
-    for dir in [
-        paths.content(),
-        paths.static_dir(),
-        paths.themes(),
-    ] {
+    for dir in [paths.content(), paths.static_dir(), paths.themes()] {
         if dir.is_dir() {
             debouncer.watch(&dir, RecursiveMode::Recursive)?;
         }

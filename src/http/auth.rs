@@ -9,8 +9,8 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest, web};
 
-use super::{AppState, with_db};
 use super::error::{json_error, unauthorized};
+use super::{AppState, with_db};
 use crate::auth::secret_hash;
 use crate::change::Actor;
 
@@ -89,11 +89,13 @@ async fn authenticate(req: &HttpRequest, state: &web::Data<AppState>) -> Option<
     let idle = i64::try_from(config.admin.idle().as_secs()).unwrap_or(i64::MAX);
     let absolute = i64::try_from(config.admin.absolute().as_secs()).unwrap_or(i64::MAX);
     let lookup = hash.clone();
-    let user = with_db(state, move |db| db.session_user(&lookup, now, idle, absolute))
-        .await
-        .ok()?
-        .ok()
-        .flatten()?;
+    let user = with_db(state, move |db| {
+        db.session_user(&lookup, now, idle, absolute)
+    })
+    .await
+    .ok()?
+    .ok()
+    .flatten()?;
     Some(Authed {
         actor: Actor::User(user),
         session: Some(hash),

@@ -7,11 +7,11 @@ mod public;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use actix_web::HttpResponse;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, Error, web};
-use actix_web::HttpResponse;
 use utoipa_actix_web::AppExt;
 
 use crate::auth::LoginLimiter;
@@ -20,7 +20,6 @@ use crate::content::markdown::Markdown;
 use crate::snapshot::Published;
 use crate::store::Store;
 use crate::writer::Input;
-
 
 /// Largest JSON body the admin API reads; larger gets 413 before parsing.
 const JSON_LIMIT: usize = 4 * 1024 * 1024;
@@ -137,4 +136,3 @@ pub fn app(
         .split_for_parts();
     app.default_service(web::to(public::serve))
 }
-

@@ -119,7 +119,8 @@ impl Renderer {
                     ));
                 }
                 for (name, bytes) in site.bundle_files_of(entry) {
-                    let page = Page::file(name, bytes.clone(), CachePolicy::Short, self.compression);
+                    let page =
+                        Page::file(name, bytes.clone(), CachePolicy::Short, self.compression);
                     out.push((format!("{path}{name}"), Served::Page(page)));
                 }
             }

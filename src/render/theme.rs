@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use tera::Tera;
 
-use crate::diagnostic::Diagnostic;
 use crate::content::markdown::HIGHLIGHT_CLASS_STYLE;
+use crate::diagnostic::Diagnostic;
 
 #[derive(rust_embed::Embed)]
 #[folder = "themes/default/"]

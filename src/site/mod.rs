@@ -610,7 +610,7 @@ mod tests {
         Entry {
             kind: source.kind(),
             source,
-            slug: name.to_owned(),
+            slug: entry::Slug::from_slugified(name.to_owned()),
             title: name.to_owned(),
             date: Utc.with_ymd_and_hms(2024, 1, day, 0, 0, 0).single(),
             updated: None,

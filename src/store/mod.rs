@@ -16,7 +16,6 @@ use crate::change::{Actor, Change, EventSeq, MediaInfo, Settings};
 use crate::clock::SharedClock;
 use crate::site::entry::{Entry, EntryKind, SourcePath};
 
-
 pub const DB_FILE: &str = "quire.db";
 
 #[derive(Debug, thiserror::Error)]

@@ -35,7 +35,6 @@ use crate::site::{Impact, Site};
 use crate::snapshot::{Published, Snapshot};
 use crate::store::{Store, StoreError};
 
-
 #[derive(Debug, thiserror::Error)]
 pub enum WriterError {
     #[error("{0}")]
@@ -313,11 +312,9 @@ impl Writer {
         if media_changed {
             self.reload_files();
         }
-        Ok(if batch.impact.is_empty() {
-            0
-        } else {
-            self.publish(batch.impact)
-        })
+        // Published even when no page changed: the snapshot's site must hold every change
+        // (a draft shows in the admin's lists before its 2xx).
+        Ok(self.publish(batch.impact))
     }
 }
 

@@ -11,8 +11,8 @@ use super::{Mode, Writer};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::scan;
 use crate::render::page::{CachePolicy, Page, PageTable, Served};
-use crate::site::route::Route;
 use crate::site::Impact;
+use crate::site::route::Route;
 use crate::snapshot::Snapshot;
 
 /// Which table a queued compression is for: rendered pages or static files.

@@ -50,7 +50,11 @@ fn entry_response(state: &AppState, status: StatusCode, reply: AdminReply) -> Ht
         let location = format!("{}/{}", base_path(entry.kind), entry.slug);
         builder.insert_header((header::LOCATION, location));
     }
-    builder.json(entry_out(&state.published.load().site, &entry, &source_text))
+    builder.json(entry_out(
+        &state.published.load().site,
+        &entry,
+        &source_text,
+    ))
 }
 
 /// The entries of one kind that pass the query's filters, newest first (undated last).
@@ -70,7 +74,10 @@ fn matching<'a>(snapshot: &'a Snapshot, kind: EntryKind, query: &ListQuery) -> V
             let status = site.status(e).name();
             query.status.as_deref().is_none_or(|s| s == status)
         })
-        .filter(|e| tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| &x.slug == t)))
+        .filter(|e| {
+            tag.as_ref()
+                .is_none_or(|t| e.tags.iter().any(|x| &x.slug == t))
+        })
         .filter(|e| {
             needle.as_ref().is_none_or(|q| {
                 e.title.to_lowercase().contains(q.as_str())

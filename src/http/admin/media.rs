@@ -56,7 +56,10 @@ async fn read_upload(
     }
     while let Some(field) = payload.next().await {
         let Ok(mut field) = field else {
-            return Err(admin_error(field_error("file", "the multipart body is malformed")));
+            return Err(admin_error(field_error(
+                "file",
+                "the multipart body is malformed",
+            )));
         };
         if field.name() != Some("file") {
             continue;
@@ -69,7 +72,10 @@ async fn read_upload(
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let Ok(chunk) = chunk else {
-                return Err(admin_error(field_error("file", "the upload was interrupted")));
+                return Err(admin_error(field_error(
+                    "file",
+                    "the upload was interrupted",
+                )));
             };
             if bytes.len() + chunk.len() > limit {
                 return Err(too_large());
@@ -134,7 +140,10 @@ pub async fn media_delete(
     hash: web::Path<String>,
 ) -> HttpResponse {
     let Some(hash) = MediaHash::parse(&hash) else {
-        return admin_error(AdminError::NotFound(format!("no media {:?}", hash.as_str())));
+        return admin_error(AdminError::NotFound(format!(
+            "no media {:?}",
+            hash.as_str()
+        )));
     };
     match submit(&state, &authed, AdminRequest::DeleteMedia { hash }).await {
         Ok(_) => HttpResponse::NoContent().finish(),

@@ -99,7 +99,6 @@ pub fn scope() -> utoipa_actix_web::scope::Scope<
         }))
 }
 
-
 /// The OpenAPI 3.1 document, collected from the registered handlers and their types.
 pub fn openapi_document() -> OpenApi {
     let (_, mut api) = App::new()

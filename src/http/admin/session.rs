@@ -50,7 +50,11 @@ pub async fn session_create(
         Ok(Ok(id)) => HttpResponse::Ok()
             .insert_header((
                 header::SET_COOKIE,
-                cookie_header(&id, config.admin.absolute().as_secs(), secure_cookies(&state)),
+                cookie_header(
+                    &id,
+                    config.admin.absolute().as_secs(),
+                    secure_cookies(&state),
+                ),
             ))
             .insert_header(("Cache-Control", "no-store"))
             .json(SessionOut {
@@ -58,15 +62,18 @@ pub async fn session_create(
                 via: "session".to_owned(),
             }),
         Ok(Err(e @ LoginError::RateLimited(wait))) => {
-            let mut response = json_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string());
+            let mut response =
+                json_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string());
             if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
             response
         }
-        Ok(Err(e @ LoginError::Invalid)) => {
-            json_error(StatusCode::UNAUTHORIZED, "invalid_credentials", e.to_string())
-        }
+        Ok(Err(e @ LoginError::Invalid)) => json_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            e.to_string(),
+        ),
         Ok(Err(e @ LoginError::Internal(_))) => internal(e),
         Err(e) => internal(e),
     }
@@ -100,6 +107,9 @@ pub async fn session_delete(
         let _ = crate::http::with_db(&state, move |db| db.delete_session(&hash)).await;
     }
     HttpResponse::NoContent()
-        .insert_header((header::SET_COOKIE, cookie_header("", 0, secure_cookies(&state))))
+        .insert_header((
+            header::SET_COOKIE,
+            cookie_header("", 0, secure_cookies(&state)),
+        ))
         .finish()
 }
