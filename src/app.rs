@@ -37,7 +37,8 @@ pub fn serve(paths: SitePaths, addr: &str, clock: SharedClock) -> Result<(), Ser
     })?;
     let url = format!("http://{local}");
     // Pages are rendered before the first request, from stored records only.
-    let writer = Writer::load(paths.clone(), url.clone(), Mode::Serve, clock.clone())?;
+    let mut writer = Writer::load(paths.clone(), url.clone(), Mode::Serve, clock.clone())?;
+    writer.notify_to(crate::notify::Notifier::from_env());
     let published = writer.published();
     let markdown = writer.markdown();
     let (inbox, rx) = mpsc::channel();

@@ -16,6 +16,7 @@ mod diagnostic;
 mod etag;
 mod export;
 mod http;
+mod notify;
 mod paths;
 mod pipeline;
 mod render;

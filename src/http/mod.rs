@@ -136,3 +136,6 @@ pub fn app(
         .split_for_parts();
     app.default_service(web::to(public::serve))
 }
+
+#[cfg(test)]
+mod tests;

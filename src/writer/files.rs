@@ -230,8 +230,9 @@ impl Writer {
         if !batch.changes.is_empty() {
             self.retry_failed(&mut working, &mut batch);
         }
+        let saved = batch.changes.len();
         let rendered = self.commit(working, batch).unwrap_or(0);
-        if rendered > 0 {
+        if rendered > 0 || saved > 0 {
             info!(
                 "{}: {rendered} pages rendered in {:.1?}",
                 touched.join(", "),

@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::content::markdown::Markdown;
 use crate::content::watch::FsChange;
 use crate::diagnostic::Diagnostic;
+use crate::notify::Notifier;
 use crate::paths::SitePaths;
 use crate::render::Renderer;
 use crate::render::page::{Compression, PageTable};
@@ -103,6 +104,9 @@ pub struct Writer {
     deferred: BTreeSet<Route>,
     /// Whether the first drain of background work after startup has been logged.
     warmed_up: bool,
+    /// Told when the first reconcile is done (ready) and when startup work is drained.
+    notifier: Notifier,
+    ready: bool,
 }
 
 impl Writer {
@@ -171,11 +175,18 @@ impl Writer {
             pending_compression: BTreeSet::new(),
             deferred: BTreeSet::new(),
             warmed_up: false,
+            notifier: Notifier::none(),
+            ready: false,
         };
         if mode == Mode::Serve {
             writer.render_all();
         }
         Ok(writer)
+    }
+
+    /// Where to announce readiness (`serve` passes the service manager's socket).
+    pub fn notify_to(&mut self, notifier: Notifier) {
+        self.notifier = notifier;
     }
 
     pub fn published(&self) -> Published {
@@ -241,6 +252,13 @@ impl Writer {
         }
         if !changes.is_empty() || reconcile {
             self.handle_fs(changes, reconcile);
+        }
+        if reconcile && !self.ready {
+            // `content/` and the store agree and every page is published: the site is whole.
+            self.ready = true;
+            let url = self.fallback_base_url.trim_end_matches('/');
+            self.notifier
+                .send(&format!("READY=1\nSTATUS=serving at {url}/"));
         }
         if !commands.is_empty() {
             self.apply_admin(commands);

@@ -88,6 +88,7 @@ impl Writer {
                 "all pages compressed (last slice in {:.1?})",
                 started.elapsed()
             );
+            self.notifier.send("STATUS=all pages compressed");
         }
     }
 

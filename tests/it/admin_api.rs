@@ -648,10 +648,17 @@ fn a_created_post_is_live_everywhere_and_on_disk_before_201() {
     let v = admin.json(&got);
     assert_eq!(v["body"], "Hello **world**.\n");
     assert_eq!(v["status"], "published");
-    // The write-back was recognised as Quire's own: no second event for it.
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let events =
-        admin.json(&admin.call("GET", "/admin/api/events", Auth::Token(&admin.token), None));
+    // The write-back was recognised as Quire's own: no second event for it. To know the
+    // watcher has seen the written file, write a later file and wait for its event: the
+    // watcher reports in order and the writer applies in order.
+    admin.site.post(
+        "sentinel",
+        "Sentinel",
+        "2024-01-01",
+        &[],
+        "after the write-back",
+    );
+    let events = wait_for_event(&admin, "posts/sentinel.md");
     let about: Vec<&Value> = events["items"]
         .as_array()
         .unwrap()
@@ -1133,4 +1140,99 @@ fn concurrent_writes_share_commits() {
         batches < writes,
         "{batches} commits for {writes} concurrent writes"
     );
+}
+
+/// Polls the log until an event about `subject` is there; returns the whole log.
+fn wait_for_event(admin: &Admin, subject: &str) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let events =
+            admin.json(&admin.call("GET", "/admin/api/events", Auth::Token(&admin.token), None));
+        let found = events["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|e| e["subject"] == subject));
+        if found {
+            return events;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no event about {subject}: {events}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn huge_page_numbers_get_an_empty_page_or_a_400_never_a_panic() {
+    let admin = Admin::start();
+    admin.create("posts", "Only one", &[]);
+    let list = |query: &str| {
+        admin.call(
+            "GET",
+            &format!("/admin/api/posts{query}"),
+            Auth::Token(&admin.token),
+            None,
+        )
+    };
+    for query in [
+        "?page=18446744073709551615",
+        "?page=18446744073709551615&per_page=18446744073709551615",
+        "?page=9223372036854775807&per_page=100",
+    ] {
+        let r = list(query);
+        assert_eq!(r.status, 200, "{query}: {}", r.text());
+        assert_eq!(admin.json(&r)["items"], json!([]), "{query}");
+    }
+    for query in ["?page=18446744073709551616", "?page=-1", "?per_page=x"] {
+        assert_eq!(list(query).status, 400, "{query}");
+    }
+    let events = |query: &str| {
+        admin
+            .call(
+                "GET",
+                &format!("/admin/api/events{query}"),
+                Auth::Token(&admin.token),
+                None,
+            )
+            .status
+    };
+    assert_eq!(events("?after=9223372036854775807&limit=4294967295"), 200);
+    assert_eq!(events("?after=-9223372036854775808"), 200);
+    assert_eq!(events("?limit=4294967296"), 400);
+    // The server is still whole afterwards.
+    assert_eq!(list("").status, 200);
+}
+
+#[test]
+fn if_match_with_a_weak_etag_gets_412() {
+    let admin = Admin::start();
+    let (slug, etag) = admin.create("posts", "Strong only", &[]);
+    let path = format!("/admin/api/posts/{slug}");
+    let weak = format!("W/{etag}");
+    let edit = json!({"title": "Changed", "body": "x"});
+    let r = admin.call_with(
+        "PUT",
+        &path,
+        Auth::Token(&admin.token),
+        Some(&edit),
+        &[("If-Match", weak.as_str())],
+    );
+    assert_eq!(r.status, 412, "{}", r.text());
+    let r = admin.call_with(
+        "DELETE",
+        &path,
+        Auth::Token(&admin.token),
+        None,
+        &[("If-Match", weak.as_str())],
+    );
+    assert_eq!(r.status, 412, "{}", r.text());
+    // The strong tag still works.
+    let r = admin.call_with(
+        "PUT",
+        &path,
+        Auth::Token(&admin.token),
+        Some(&edit),
+        &[("If-Match", etag.as_str())],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
 }

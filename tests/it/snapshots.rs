@@ -1,4 +1,5 @@
-//! Snapshot tests of the rendered HTML of every sample post and page.
+//! Snapshot tests: the rendered HTML of every sample post and page, the feeds, the sitemap,
+//! `quire check`'s report and the admin API's OpenAPI document.
 
 use crate::support::{TestSite, tree};
 
@@ -21,4 +22,63 @@ fn sample_posts_render_as_recorded() {
         let name = path.trim_end_matches("/index.html").replace('/', "__");
         insta::assert_snapshot!(name, String::from_utf8_lossy(bytes));
     }
+}
+
+#[test]
+fn sample_feeds_and_sitemap_are_as_recorded() {
+    let site = TestSite::sample();
+    let out = site.root().join("public");
+    site.build(&out);
+    let files = tree(&out);
+    for name in [
+        "atom.xml",
+        "rss.xml",
+        "feed.json",
+        "sitemap.xml",
+        "robots.txt",
+    ] {
+        let bytes = files
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is missing"));
+        insta::assert_snapshot!(name.replace('.', "_"), String::from_utf8_lossy(bytes));
+    }
+}
+
+#[test]
+fn check_report_is_as_recorded() {
+    let site = TestSite::empty();
+    site.post("good", "Good", "2024-01-01", &[], "fine");
+    site.write(
+        "content/posts/bad-date.md",
+        "+++\ntitle = \"Bad\"\ndate = \"yesterday\"\n+++\n",
+    );
+    site.write("content/posts/no-title.md", "---\ndate: 2024-01-01\n---\n");
+    site.write(
+        "content/posts/twin.md",
+        "+++\ntitle = \"Twin\"\nslug = \"good\"\n+++\n",
+    );
+    site.write(
+        "content/odd.md",
+        "+++\ntitle = \"Odd\"\ntemplate = \"nope.html\"\n+++\n",
+    );
+    let out = site.quire(&["check", "--root", site.root().to_str().unwrap()]);
+    let report = format!(
+        "{}--- stderr ---\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("check_report", report);
+}
+
+#[test]
+fn openapi_document_is_as_recorded() {
+    let admin = crate::admin_api::Admin::start();
+    let response = admin.call(
+        "GET",
+        "/admin/api/openapi.json",
+        crate::admin_api::Auth::Token(&admin.token),
+        None,
+    );
+    assert_eq!(response.status, 200);
+    insta::assert_snapshot!("openapi_json", response.text());
 }

@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
+use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -190,6 +191,8 @@ pub struct Server {
     child: Child,
     pub addr: SocketAddr,
     logs: Arc<Mutex<Vec<String>>>,
+    /// The service-manager socket the server reports readiness to (`NOTIFY_SOCKET`).
+    _notify_dir: tempfile::TempDir,
 }
 
 impl Server {
@@ -213,9 +216,14 @@ impl Server {
     }
 
     fn spawn(mut command: Command) -> Server {
+        // Readiness comes from the service-manager protocol, as systemd would receive it.
+        let notify_dir = tempfile::tempdir().unwrap();
+        let socket_path = notify_dir.path().join("notify.sock");
+        let notify = UnixDatagram::bind(&socket_path).unwrap();
         let mut child = command
             .env("NO_COLOR", "1")
             .env("RUST_LOG", "info")
+            .env("NOTIFY_SOCKET", &socket_path)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -233,18 +241,40 @@ impl Server {
             child,
             addr: "127.0.0.1:1".parse().unwrap(),
             logs,
+            _notify_dir: notify_dir,
         };
-        let line = server.wait_for_log("serving ", Duration::from_secs(30));
-        let url = line
-            .rsplit(" at http://")
-            .next()
-            .unwrap()
-            .trim_end_matches('/');
-        server.addr = url.parse().unwrap();
-        server.wait_for_log("reconciled content/", Duration::from_secs(30));
-        // Pages are compressed just after they are published; tests of encodings need that done.
-        server.wait_for_log("all pages compressed", Duration::from_secs(30));
+        // READY=1 comes once the first reconcile is done; pages are compressed just after
+        // they are published, and tests of encodings need that done too.
+        let messages = server.notifications(&notify, &["READY=1", "STATUS=all pages compressed"]);
+        let url = messages
+            .iter()
+            .flat_map(|m| m.lines())
+            .find_map(|l| l.strip_prefix("STATUS=serving at http://"))
+            .expect("READY carries the address");
+        server.addr = url.trim_end_matches('/').parse().unwrap();
         server
+    }
+
+    /// Reads service-manager notifications until every one of `wanted` has been seen.
+    fn notifications(&self, socket: &UnixDatagram, wanted: &[&str]) -> Vec<String> {
+        socket
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !wanted
+            .iter()
+            .all(|w| seen.iter().any(|m: &String| m.lines().any(|l| l == *w)))
+        {
+            match socket.recv(&mut buf) {
+                Ok(n) => seen.push(String::from_utf8_lossy(&buf[..n]).into_owned()),
+                Err(e) => panic!(
+                    "no {wanted:?} from the server ({e}); got {seen:?}; logs:\n{}",
+                    self.logs().join("\n")
+                ),
+            }
+        }
+        seen
     }
 
     pub fn logs(&self) -> Vec<String> {

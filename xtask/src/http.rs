@@ -48,9 +48,51 @@ pub fn send(
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
     stream.write_all(body)?;
+    read_response(&mut stream, method == "HEAD")
+}
+
+/// Reads one response: the head, then exactly `Content-Length` bytes (or the chunks, or, for
+/// neither, until the server closes). The server may answer before reading the request body
+/// (a 401 to an upload), so waiting for the close could cost its whole linger time.
+fn read_response(stream: &mut TcpStream, head_only: bool) -> std::io::Result<Response> {
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    parse(&raw, method == "HEAD")
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        if let Some(end) = head_end(&raw) {
+            let response = parse(&raw[..end], true)?;
+            let declared = response
+                .header("content-length")
+                .and_then(|v| v.parse::<usize>().ok());
+            let chunked = response
+                .header("transfer-encoding")
+                .is_some_and(|v| v.contains("chunked"));
+            let body_len = raw.len() - end;
+            let complete = head_only
+                || response.status == 204
+                || response.status == 304
+                || declared.is_some_and(|n| body_len >= n)
+                || (chunked && raw[end..].ends_with(b"0\r\n\r\n"));
+            if complete {
+                return parse(&raw, head_only);
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return parse(&raw, head_only),
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // A reset after a complete answer (the server closed without reading our body).
+            Err(e)
+                if head_end(&raw).is_some() && e.kind() == std::io::ErrorKind::ConnectionReset =>
+            {
+                return parse(&raw, head_only);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn head_end(raw: &[u8]) -> Option<usize> {
+    raw.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
 }
 
 pub fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> std::io::Result<Response> {
@@ -75,8 +117,14 @@ fn parse(raw: &[u8], head_only: bool) -> std::io::Result<Response> {
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
     let mut body = raw[split + 4..].to_vec();
+    let declared = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok());
     if head_only {
         body.clear();
+    } else if let Some(n) = declared {
+        body.truncate(n);
     } else if headers
         .iter()
         .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))

@@ -227,3 +227,32 @@ pub fn settings_out(config: &Config) -> SettingsOut {
         posts_per_page: config.posts_per_page,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::entry_summary;
+    use crate::config::Config;
+    use crate::content::compile::compile;
+    use crate::content::markdown::Markdown;
+    use crate::site::Site;
+    use crate::site::entry::SourcePath;
+
+    /// The admin's status comes from the site's clock, the same one that decides what the
+    /// public site shows, never from the wall clock.
+    #[test]
+    fn admin_status_uses_the_site_clock() {
+        let now = "2020-01-01T00:00:00Z"
+            .parse()
+            .unwrap_or_else(|_| unreachable!());
+        let mut site = Site::new(Arc::new(Config::default()), now);
+        let source = SourcePath::new("posts/later.md").unwrap_or_else(|| unreachable!());
+        let text = "+++\ntitle = \"Later\"\ndate = 2020-06-01T00:00:00Z\n+++\nx\n";
+        let (entry, _) = compile(&source, text, &Markdown::new()).unwrap_or_else(|d| panic!("{d}"));
+        let _ = site.upsert(entry.clone());
+        // By the wall clock this post is long published; by the site's clock it is not yet.
+        assert_eq!(entry_summary(&site, &entry).status, "scheduled");
+        assert!(!site.is_published(&entry));
+    }
+}
