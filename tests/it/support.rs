@@ -86,9 +86,16 @@ impl TestSite {
         );
     }
 
-    /// Starts `quire serve` and waits until the first reconcile is done.
+    /// Starts `quire serve` and waits until the first reconcile is done and every page is
+    /// compressed.
     pub fn serve(&self) -> Server {
         Server::start(self.root(), &self.data())
+    }
+
+    /// Starts `quire serve` and waits only for readiness (`READY=1`): the site is whole, some
+    /// pages may still be waiting for their compressed versions.
+    pub fn serve_ready(&self) -> Server {
+        Server::spawn(Server::command(self.root(), &self.data()), &["READY=1"])
     }
 
     /// Runs a `quire` command to completion.
@@ -187,6 +194,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// READY=1 comes once the first reconcile is done; pages are compressed just after they are
+/// published, and tests of encodings need that done too.
+const FULLY_STARTED: &[&str] = &["READY=1", "STATUS=all pages compressed"];
+
 pub struct Server {
     child: Child,
     pub addr: SocketAddr,
@@ -197,13 +208,17 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path, data: &Path) -> Server {
+        Server::spawn(Server::command(root, data), FULLY_STARTED)
+    }
+
+    fn command(root: &Path, data: &Path) -> Command {
         let mut command = Command::new(quire_bin());
         command
             .args(["serve", "--addr", "127.0.0.1:0", "--root"])
             .arg(root)
             .arg("--data")
             .arg(data);
-        Server::spawn(command)
+        command
     }
 
     /// `quire serve` run from inside the site with its defaults (`--root .`), as the README says.
@@ -212,10 +227,10 @@ impl Server {
         command
             .args(["serve", "--addr", "127.0.0.1:0"])
             .current_dir(root);
-        Server::spawn(command)
+        Server::spawn(command, FULLY_STARTED)
     }
 
-    fn spawn(mut command: Command) -> Server {
+    fn spawn(mut command: Command, wait_for: &[&str]) -> Server {
         // Readiness comes from the service-manager protocol, as systemd would receive it.
         let notify_dir = tempfile::tempdir().unwrap();
         let socket_path = notify_dir.path().join("notify.sock");
@@ -243,9 +258,7 @@ impl Server {
             logs,
             _notify_dir: notify_dir,
         };
-        // READY=1 comes once the first reconcile is done; pages are compressed just after
-        // they are published, and tests of encodings need that done too.
-        let messages = server.notifications(&notify, &["READY=1", "STATUS=all pages compressed"]);
+        let messages = server.notifications(&notify, wait_for);
         let url = messages
             .iter()
             .flat_map(|m| m.lines())
