@@ -166,7 +166,7 @@ fn file_for(url_path: &str) -> Option<PathBuf> {
 
 /// Static hosts cannot send a 301; a refresh page with a canonical link is the standard stand-in.
 fn redirect_page(location: &str) -> String {
-    let l = crate::content::markdown::escape(location);
+    let l = crate::escape::escape(location);
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
          <link rel=\"canonical\" href=\"{l}\"><meta http-equiv=\"refresh\" content=\"0; url={l}\"></head>\

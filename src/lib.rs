@@ -13,6 +13,7 @@ mod clock;
 mod config;
 mod content;
 mod diagnostic;
+mod escape;
 mod etag;
 mod export;
 mod http;

@@ -48,142 +48,37 @@ pub fn compile(
     let shown = source.display_path();
     let fm = front_matter::split(text)
         .map_err(|(line, message)| Diagnostic::new(&shown, line, message))?;
-    let err = |key: &str, message: String| Diagnostic::new(&shown, fm.line_of(key), message);
-
-    let title = match fm.fields.get("title") {
-        Some(Value::String(t)) if !t.trim().is_empty() => t.trim().to_owned(),
-        Some(Value::String(_)) | None => {
-            return Err(err(
-                "title",
-                "`title` is required: add `title = \"...\"` to the front matter".to_owned(),
-            ));
-        }
-        Some(other) => {
-            return Err(err(
-                "title",
-                format!("`title` must be text, not {}", kind_of(other)),
-            ));
-        }
+    let fields = Fields {
+        fm: &fm,
+        shown: &shown,
     };
+    let title = fields.title()?;
     let (file_date, file_slug) = name_parts(source);
-    let date = match fm.fields.get("date") {
-        Some(v) => Some(parse_date(v).map_err(|m| err("date", format!("`date` {m}")))?),
-        None => file_date,
-    };
+    let date = fields.date("date")?.or(file_date);
     let updated_key = if fm.fields.contains_key("updated") {
         "updated"
     } else {
         "lastmod"
     };
-    let updated = match fm.fields.get(updated_key) {
-        Some(v) => {
-            Some(parse_date(v).map_err(|m| err(updated_key, format!("`{updated_key}` {m}")))?)
-        }
-        None => None,
-    };
-    let slug = match fm.fields.get("slug") {
-        Some(Value::String(s)) => {
-            let slug = slugify(s);
-            if slug.is_empty() {
-                return Err(err(
-                    "slug",
-                    format!("`slug` {s:?} has no letters or digits; use e.g. \"my-post\""),
-                ));
-            }
-            slug
-        }
-        Some(other) => {
-            return Err(err(
-                "slug",
-                format!("`slug` must be text, not {}", kind_of(other)),
-            ));
-        }
-        None => {
-            let slug = slugify(&file_slug);
-            if slug.is_empty() {
-                slugify(&title)
-            } else {
-                slug
-            }
-        }
-    };
-    let draft = match fm.fields.get("draft") {
-        None => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            return Err(err(
-                "draft",
-                format!("`draft` must be true or false, not {}", kind_of(other)),
-            ));
-        }
-    };
-    let tags = string_list(&fm, "tags", &shown)?
-        .into_iter()
-        .filter_map(|name| {
-            let slug = slugify(&name);
-            (!slug.is_empty()).then(|| Tag {
-                slug,
-                name: name.trim().to_owned(),
-            })
-        })
-        .fold(Vec::<Tag>::new(), |mut tags, tag| {
-            if !tags.iter().any(|t| t.slug == tag.slug) {
-                tags.push(tag);
-            }
-            tags
-        });
-    let description = match fm.fields.get("description") {
-        None => None,
-        Some(Value::String(s)) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-        Some(other) => {
-            return Err(err(
-                "description",
-                format!("`description` must be text, not {}", kind_of(other)),
-            ));
-        }
-    };
-    let aliases = string_list(&fm, "aliases", &shown)?
-        .iter()
-        .map(|a| {
-            normalize_alias(a).ok_or_else(|| {
-                err(
-                    "aliases",
-                    format!("alias {a:?} is not a site path like \"/old/url/\""),
-                )
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let template = match fm.fields.get("template") {
-        None => None,
-        Some(Value::String(t)) if is_template_name(t) => Some(t.clone()),
-        Some(other) => {
-            return Err(err(
-                "template",
-                format!(
-                    "`template` must name an .html file of the theme, like \"post.html\"; got {other}"
-                ),
-            ));
-        }
-    };
+    let slug = fields.slug(&file_slug, &title)?;
     let extra: Map<String, Value> = fm
         .fields
         .iter()
         .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-
     let entry = Entry {
         source: source.clone(),
         kind: source.kind(),
         slug: Slug::from_slugified(slug),
         title,
         date,
-        updated,
-        draft,
-        tags,
-        description,
-        aliases,
-        template,
+        updated: fields.date(updated_key)?,
+        draft: fields.draft()?,
+        tags: fields.tags()?,
+        description: fields.description()?,
+        aliases: fields.aliases()?,
+        template: fields.template()?,
         extra,
         body: markdown.render(fm.body),
         source_hash: source_hash(text),
@@ -193,6 +88,137 @@ pub fn compile(
         template: fm.line_of("template"),
     };
     Ok((entry, lines))
+}
+
+/// The front matter's known fields, each validated with a `path:line` error.
+struct Fields<'a> {
+    fm: &'a FrontMatter<'a>,
+    shown: &'a str,
+}
+
+impl Fields<'_> {
+    fn err(&self, key: &str, message: String) -> Diagnostic {
+        Diagnostic::new(self.shown, self.fm.line_of(key), message)
+    }
+
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.fm.fields.get(key)
+    }
+
+    fn title(&self) -> Result<String, Diagnostic> {
+        match self.get("title") {
+            Some(Value::String(t)) if !t.trim().is_empty() => Ok(t.trim().to_owned()),
+            Some(Value::String(_)) | None => Err(self.err(
+                "title",
+                "`title` is required: add `title = \"...\"` to the front matter".to_owned(),
+            )),
+            Some(other) => Err(self.err(
+                "title",
+                format!("`title` must be text, not {}", kind_of(other)),
+            )),
+        }
+    }
+
+    fn date(&self, key: &str) -> Result<Option<DateTime<Utc>>, Diagnostic> {
+        self.get(key)
+            .map(|v| parse_date(v).map_err(|m| self.err(key, format!("`{key}` {m}"))))
+            .transpose()
+    }
+
+    /// The `slug` field, else the file's name, else the title.
+    fn slug(&self, file_slug: &str, title: &str) -> Result<String, Diagnostic> {
+        match self.get("slug") {
+            Some(Value::String(s)) => {
+                let slug = slugify(s);
+                if slug.is_empty() {
+                    return Err(self.err(
+                        "slug",
+                        format!("`slug` {s:?} has no letters or digits; use e.g. \"my-post\""),
+                    ));
+                }
+                Ok(slug)
+            }
+            Some(other) => Err(self.err(
+                "slug",
+                format!("`slug` must be text, not {}", kind_of(other)),
+            )),
+            None => {
+                let slug = slugify(file_slug);
+                Ok(if slug.is_empty() {
+                    slugify(title)
+                } else {
+                    slug
+                })
+            }
+        }
+    }
+
+    fn draft(&self) -> Result<bool, Diagnostic> {
+        match self.get("draft") {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(other) => Err(self.err(
+                "draft",
+                format!("`draft` must be true or false, not {}", kind_of(other)),
+            )),
+        }
+    }
+
+    fn tags(&self) -> Result<Vec<Tag>, Diagnostic> {
+        Ok(string_list(self.fm, "tags", self.shown)?
+            .into_iter()
+            .filter_map(|name| {
+                let slug = slugify(&name);
+                (!slug.is_empty()).then(|| Tag {
+                    slug,
+                    name: name.trim().to_owned(),
+                })
+            })
+            .fold(Vec::<Tag>::new(), |mut tags, tag| {
+                if !tags.iter().any(|t| t.slug == tag.slug) {
+                    tags.push(tag);
+                }
+                tags
+            }))
+    }
+
+    fn description(&self) -> Result<Option<String>, Diagnostic> {
+        match self.get("description") {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
+            Some(other) => Err(self.err(
+                "description",
+                format!("`description` must be text, not {}", kind_of(other)),
+            )),
+        }
+    }
+
+    fn aliases(&self) -> Result<Vec<String>, Diagnostic> {
+        string_list(self.fm, "aliases", self.shown)?
+            .iter()
+            .map(|a| {
+                normalize_alias(a).ok_or_else(|| {
+                    self.err(
+                        "aliases",
+                        format!("alias {a:?} is not a site path like \"/old/url/\""),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn template(&self) -> Result<Option<String>, Diagnostic> {
+        match self.get("template") {
+            None => Ok(None),
+            Some(Value::String(t)) if is_template_name(t) => Ok(Some(t.clone())),
+            Some(other) => Err(self.err(
+                "template",
+                format!(
+                    "`template` must name an .html file of the theme, like \"post.html\"; got {other}"
+                ),
+            )),
+        }
+    }
 }
 
 fn kind_of(value: &Value) -> &'static str {

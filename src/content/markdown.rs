@@ -9,6 +9,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use super::slug::slugify;
+use crate::escape::escape;
 use crate::site::entry::{RenderedMarkdown, TocEntry};
 
 /// Highlighted tokens get classes with this prefix; the theme's `syntax.css` styles them.
@@ -75,58 +76,19 @@ impl Markdown {
                     classes,
                     attrs,
                 }) => {
-                    let mut inner = Vec::new();
-                    let mut text = String::new();
-                    for e in parser.by_ref() {
-                        match &e {
-                            Event::End(TagEnd::Heading(_)) => break,
-                            Event::Text(t) | Event::Code(t) => text.push_str(t),
-                            _ => {}
-                        }
-                        inner.push(e);
-                    }
-                    word_count += text.split_whitespace().count();
-                    let id = unique_id(
-                        id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)),
-                        &mut used_ids,
-                    );
-                    headings.push((heading_number(level), id.clone(), text));
+                    let (events, entry) =
+                        heading(&mut parser, level, id, classes, attrs, &mut used_ids);
+                    word_count += entry.2.split_whitespace().count();
+                    headings.push(entry);
                     let out = if in_footnote {
                         &mut footnotes
                     } else {
                         &mut body
                     };
-                    out.push(Event::Start(Tag::Heading {
-                        level,
-                        id: Some(CowStr::from(id.clone())),
-                        classes,
-                        attrs,
-                    }));
-                    out.extend(inner);
-                    out.push(Event::InlineHtml(CowStr::from(format!(
-                        "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
-                    ))));
-                    out.push(Event::End(TagEnd::Heading(level)));
+                    out.extend(events);
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let mut code = String::new();
-                    for e in parser.by_ref() {
-                        match e {
-                            Event::End(TagEnd::CodeBlock) => break,
-                            Event::Text(t) => code.push_str(&t),
-                            _ => {}
-                        }
-                    }
-                    let lang = match &kind {
-                        CodeBlockKind::Fenced(info) => info
-                            .split([',', ' ', '{'])
-                            .next()
-                            .unwrap_or("")
-                            .trim()
-                            .to_owned(),
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    let html = self.highlight(&code, &lang);
+                    let html = self.code_block(&mut parser, &kind);
                     let out = if in_footnote {
                         &mut footnotes
                     } else {
@@ -169,30 +131,37 @@ impl Markdown {
             }
         }
 
-        let summary_html = summary_at.map(|at| {
-            let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, body[..at].iter().cloned());
-            html
-        });
-        let has_footnotes = !footnotes.is_empty();
-        if has_footnotes {
-            body.push(Event::Html(CowStr::from(
-                "<section class=\"footnotes\" role=\"doc-endnotes\">\n",
-            )));
-            body.extend(footnotes);
-            body.push(Event::Html(CowStr::from("</section>\n")));
-        }
-        let mut html = String::with_capacity(source.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, body.into_iter());
-
-        RenderedMarkdown {
-            html,
-            summary_html,
-            toc: build_toc(headings),
-            excerpt: cut_at_word(&excerpt, EXCERPT_CHARS),
+        finish(
+            body,
+            footnotes,
+            summary_at,
+            headings,
+            &excerpt,
             word_count,
-            reading_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+            source.len(),
+        )
+    }
+
+    /// Reads a code block to its end and returns it highlighted.
+    fn code_block(&self, parser: &mut Parser<'_>, kind: &CodeBlockKind<'_>) -> String {
+        let mut code = String::new();
+        for e in parser.by_ref() {
+            match e {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => code.push_str(&t),
+                _ => {}
+            }
         }
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info
+                .split([',', ' ', '{'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_owned(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        self.highlight(&code, &lang)
     }
 
     fn highlight(&self, code: &str, lang: &str) -> String {
@@ -265,6 +234,80 @@ fn unique_id(base: String, used: &mut HashSet<String>) -> String {
     id
 }
 
+/// Puts the footnotes at the end, writes the HTML (and the summary's), and gathers the facts.
+fn finish<'a>(
+    mut body: Vec<Event<'a>>,
+    footnotes: Vec<Event<'a>>,
+    summary_at: Option<usize>,
+    headings: Vec<(u8, String, String)>,
+    excerpt: &str,
+    word_count: usize,
+    source_len: usize,
+) -> RenderedMarkdown {
+    let summary_html = summary_at.map(|at| {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, body[..at].iter().cloned());
+        html
+    });
+    let has_footnotes = !footnotes.is_empty();
+    if has_footnotes {
+        body.push(Event::Html(CowStr::from(
+            "<section class=\"footnotes\" role=\"doc-endnotes\">\n",
+        )));
+        body.extend(footnotes);
+        body.push(Event::Html(CowStr::from("</section>\n")));
+    }
+    let mut html = String::with_capacity(source_len * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, body.into_iter());
+
+    RenderedMarkdown {
+        html,
+        summary_html,
+        toc: build_toc(headings),
+        excerpt: cut_at_word(excerpt, EXCERPT_CHARS),
+        word_count,
+        reading_minutes: word_count.div_ceil(WORDS_PER_MINUTE).max(1),
+    }
+}
+
+/// Reads a heading to its end. Returns its events, with a unique id and an anchor link, and
+/// (level, id, text) for the table of contents.
+fn heading<'a>(
+    parser: &mut Parser<'a>,
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    used_ids: &mut HashSet<String>,
+) -> (Vec<Event<'a>>, (u8, String, String)) {
+    let mut inner = Vec::new();
+    let mut text = String::new();
+    for e in parser.by_ref() {
+        match &e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+        inner.push(e);
+    }
+    let id = unique_id(
+        id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)),
+        used_ids,
+    );
+    let mut events = vec![Event::Start(Tag::Heading {
+        level,
+        id: Some(CowStr::from(id.clone())),
+        classes,
+        attrs,
+    })];
+    events.extend(inner);
+    events.push(Event::InlineHtml(CowStr::from(format!(
+        "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
+    ))));
+    events.push(Event::End(TagEnd::Heading(level)));
+    (events, (heading_number(level), id, text))
+}
+
 /// Nests flat headings: each heading becomes a child of the nearest shallower one before it.
 fn build_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
@@ -286,22 +329,6 @@ fn build_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         );
     }
     toc
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,26 +6,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::escape::escape;
 use crate::site::Site;
 use crate::site::entry::Entry;
 use crate::site::route;
-
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids even when escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn rfc3339(date: DateTime<Utc>) -> String {
     date.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -60,33 +44,25 @@ pub fn atom(site: &Site, base_url: &str, info: &FeedInfo<'_>, posts: &[Arc<Entry
     let _ = writeln!(
         out,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        xml_escape(&site.config.language)
+        escape(&site.config.language)
     );
-    let _ = writeln!(out, "  <title>{}</title>", xml_escape(info.title));
+    let _ = writeln!(out, "  <title>{}</title>", escape(info.title));
     if !info.description.is_empty() {
-        let _ = writeln!(
-            out,
-            "  <subtitle>{}</subtitle>",
-            xml_escape(info.description)
-        );
+        let _ = writeln!(out, "  <subtitle>{}</subtitle>", escape(info.description));
     }
     let _ = writeln!(
         out,
         "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
-        xml_escape(&info.self_url)
+        escape(&info.self_url)
     );
     let _ = writeln!(
         out,
         "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
-        xml_escape(&info.home_url)
+        escape(&info.home_url)
     );
-    let _ = writeln!(out, "  <id>{}</id>", xml_escape(&info.self_url));
+    let _ = writeln!(out, "  <id>{}</id>", escape(&info.self_url));
     let _ = writeln!(out, "  <updated>{}</updated>", rfc3339(newest(posts)));
-    let _ = writeln!(
-        out,
-        "  <author><name>{}</name></author>",
-        xml_escape(author)
-    );
+    let _ = writeln!(out, "  <author><name>{}</name></author>", escape(author));
     let _ = writeln!(
         out,
         "  <generator version=\"{}\">Quire</generator>",
@@ -95,13 +71,13 @@ pub fn atom(site: &Site, base_url: &str, info: &FeedInfo<'_>, posts: &[Arc<Entry
     for post in posts {
         let link = format!("{base_url}{}", post.url_path());
         out.push_str("  <entry>\n");
-        let _ = writeln!(out, "    <title>{}</title>", xml_escape(&post.title));
+        let _ = writeln!(out, "    <title>{}</title>", escape(&post.title));
         let _ = writeln!(
             out,
             "    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
-            xml_escape(&link)
+            escape(&link)
         );
-        let _ = writeln!(out, "    <id>{}</id>", xml_escape(&link));
+        let _ = writeln!(out, "    <id>{}</id>", escape(&link));
         let published = post.date.unwrap_or(DateTime::UNIX_EPOCH);
         let _ = writeln!(out, "    <published>{}</published>", rfc3339(published));
         let _ = writeln!(
@@ -113,18 +89,18 @@ pub fn atom(site: &Site, base_url: &str, info: &FeedInfo<'_>, posts: &[Arc<Entry
             let _ = writeln!(
                 out,
                 "    <category term=\"{}\" label=\"{}\"/>",
-                xml_escape(&tag.slug),
-                xml_escape(&tag.name)
+                escape(&tag.slug),
+                escape(&tag.name)
             );
         }
         if let Some(summary) = post.description.as_deref() {
-            let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(summary));
+            let _ = writeln!(out, "    <summary>{}</summary>", escape(summary));
         }
         let _ = writeln!(
             out,
             "    <content type=\"html\" xml:base=\"{}\">{}</content>",
-            xml_escape(&link),
-            xml_escape(&post.body.html)
+            escape(&link),
+            escape(&post.body.html)
         );
         out.push_str("  </entry>\n");
     }
@@ -136,22 +112,22 @@ pub fn rss(site: &Site, base_url: &str, info: &FeedInfo<'_>, posts: &[Arc<Entry>
     let mut out = String::with_capacity(4096 + posts.len() * 4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
-    let _ = writeln!(out, "  <title>{}</title>", xml_escape(info.title));
-    let _ = writeln!(out, "  <link>{}</link>", xml_escape(&info.home_url));
+    let _ = writeln!(out, "  <title>{}</title>", escape(info.title));
+    let _ = writeln!(out, "  <link>{}</link>", escape(&info.home_url));
     let _ = writeln!(
         out,
         "  <description>{}</description>",
-        xml_escape(info.description)
+        escape(info.description)
     );
     let _ = writeln!(
         out,
         "  <language>{}</language>",
-        xml_escape(&site.config.language)
+        escape(&site.config.language)
     );
     let _ = writeln!(
         out,
         "  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
-        xml_escape(&info.self_url)
+        escape(&info.self_url)
     );
     let _ = writeln!(
         out,
@@ -166,23 +142,23 @@ pub fn rss(site: &Site, base_url: &str, info: &FeedInfo<'_>, posts: &[Arc<Entry>
     for post in posts {
         let link = format!("{base_url}{}", post.url_path());
         out.push_str("  <item>\n");
-        let _ = writeln!(out, "    <title>{}</title>", xml_escape(&post.title));
-        let _ = writeln!(out, "    <link>{}</link>", xml_escape(&link));
+        let _ = writeln!(out, "    <title>{}</title>", escape(&post.title));
+        let _ = writeln!(out, "    <link>{}</link>", escape(&link));
         let _ = writeln!(
             out,
             "    <guid isPermaLink=\"true\">{}</guid>",
-            xml_escape(&link)
+            escape(&link)
         );
         if let Some(date) = post.date {
             let _ = writeln!(out, "    <pubDate>{}</pubDate>", date.to_rfc2822());
         }
         for tag in &post.tags {
-            let _ = writeln!(out, "    <category>{}</category>", xml_escape(&tag.name));
+            let _ = writeln!(out, "    <category>{}</category>", escape(&tag.name));
         }
         let _ = writeln!(
             out,
             "    <description>{}</description>",
-            xml_escape(&post.body.html)
+            escape(&post.body.html)
         );
         out.push_str("  </item>\n");
     }
@@ -249,7 +225,7 @@ pub fn sitemap(site: &Site, base_url: &str) -> String {
         let _ = write!(
             out,
             "  <url><loc>{}</loc>",
-            xml_escape(&format!("{base_url}{path}"))
+            escape(&format!("{base_url}{path}"))
         );
         if let Some(d) = lastmod {
             let _ = write!(out, "<lastmod>{}</lastmod>", rfc3339(d));

@@ -2,6 +2,7 @@
 
 pub mod feeds;
 pub mod page;
+mod routes;
 pub mod theme;
 pub mod view;
 
@@ -14,7 +15,7 @@ use crate::site::entry::{Entry, EntryKind};
 use crate::site::route::{self, Route, page_count};
 use page::{CachePolicy, Compression, Page, Served};
 use theme::Theme;
-use view::{ArchiveYear, EntryView, Meta, Paginator, SiteView, TagSummary};
+use view::{EntryView, Meta, Paginator, SiteView};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{template}: {message}")]
@@ -37,266 +38,18 @@ impl Renderer {
     /// Renders one route into the URL paths it owns. A route that no longer exists (an entry
     /// that was unpublished, a list page past the end) renders to nothing.
     pub fn render(&self, site: &Site, route: &Route) -> Result<Vec<(String, Served)>, RenderError> {
-        let base = self.base_url.as_str();
-        let per_page = site.config.posts_per_page;
-        let feed_limit = site.config.feed_limit;
         let mut out = Vec::new();
         match route {
-            Route::Home { page } => {
-                let total = site.published_count();
-                if *page > page_count(total, per_page) {
-                    return Ok(out);
-                }
-                let posts = site.published_slice((page - 1) * per_page, per_page);
-                let paginator = self.paginator(&posts, *page, total, per_page, route::home_path);
-                let path = route::home_path(*page);
-                let title = if *page == 1 {
-                    site.config.title.clone()
-                } else {
-                    format!("{} (page {page})", site.config.title)
-                };
-                let mut ctx = self.context(
-                    site,
-                    &path,
-                    &title,
-                    &site.config.description,
-                    "website",
-                    route::ATOM_PATH,
-                );
-                ctx.insert("paginator", &paginator);
-                out.push((path, self.html("index.html", &ctx)?));
-                if *page == 1 {
-                    out.push((
-                        "/page/1/".to_owned(),
-                        Served::Redirect {
-                            location: "/".to_owned(),
-                            status: 301,
-                        },
-                    ));
-                }
-            }
-            Route::Entry(source) => {
-                let Some(entry) = site.entry(source).filter(|e| site.is_published(e)) else {
-                    return Ok(out);
-                };
-                let path = entry.url_path();
-                let description = entry
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| site.config.description.clone());
-                let og_type = if entry.kind == EntryKind::Post {
-                    "article"
-                } else {
-                    "website"
-                };
-                let title = format!("{} · {}", entry.title, site.config.title);
-                let mut ctx =
-                    self.context(site, &path, &title, &description, og_type, route::ATOM_PATH);
-                ctx.insert("page", &EntryView::new(entry, base, true));
-                if entry.kind == EntryKind::Post {
-                    let (older, newer) = site.neighbours(entry);
-                    ctx.insert(
-                        "prev",
-                        &older.as_deref().map(|e| EntryView::new(e, base, false)),
-                    );
-                    ctx.insert(
-                        "next",
-                        &newer.as_deref().map(|e| EntryView::new(e, base, false)),
-                    );
-                }
-                let template = entry.template.clone().unwrap_or_else(|| match entry.kind {
-                    EntryKind::Post => "post.html".to_owned(),
-                    EntryKind::Page => "page.html".to_owned(),
-                });
-                out.push((path.clone(), self.html(&template, &ctx)?));
-                for alias in &entry.aliases {
-                    out.push((
-                        alias.clone(),
-                        Served::Redirect {
-                            location: path.clone(),
-                            status: 301,
-                        },
-                    ));
-                }
-                for (name, bytes) in site.bundle_files_of(entry) {
-                    let page =
-                        Page::file(name, bytes.clone(), CachePolicy::Short, self.compression);
-                    out.push((format!("{path}{name}"), Served::Page(page)));
-                }
-            }
-            Route::Archive => {
-                let mut years: Vec<ArchiveYear<'_>> = Vec::new();
-                let posts: Vec<Arc<Entry>> = site.published_posts().cloned().collect();
-                for post in &posts {
-                    let year = post.date.map(|d| chrono::Datelike::year(&d));
-                    match years.last_mut() {
-                        Some(y) if y.year == year => {
-                            y.posts.push(EntryView::new(post, base, false))
-                        }
-                        _ => years.push(ArchiveYear {
-                            year,
-                            posts: vec![EntryView::new(post, base, false)],
-                        }),
-                    }
-                }
-                let title = format!("Archive · {}", site.config.title);
-                let mut ctx = self.context(
-                    site,
-                    route::ARCHIVE_PATH,
-                    &title,
-                    &site.config.description,
-                    "website",
-                    route::ATOM_PATH,
-                );
-                ctx.insert("years", &years);
-                ctx.insert("total_posts", &posts.len());
-                out.push((
-                    route::ARCHIVE_PATH.to_owned(),
-                    self.html("archive.html", &ctx)?,
-                ));
-            }
-            Route::TagIndex => {
-                let mut tags: Vec<TagSummary> = site
-                    .tags()
-                    .map(|t| TagSummary {
-                        name: t.tag.name.clone(),
-                        slug: t.tag.slug.clone(),
-                        url: route::tag_path(&t.tag.slug, 1),
-                        count: t.posts.len(),
-                    })
-                    .collect();
-                tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
-                let title = format!("Tags · {}", site.config.title);
-                let mut ctx = self.context(
-                    site,
-                    route::TAGS_PATH,
-                    &title,
-                    &site.config.description,
-                    "website",
-                    route::ATOM_PATH,
-                );
-                ctx.insert("tags", &tags);
-                out.push((route::TAGS_PATH.to_owned(), self.html("tags.html", &ctx)?));
-            }
-            Route::Tag { slug, page } => {
-                let Some(tag) = site.tag(slug) else {
-                    return Ok(out);
-                };
-                let total = tag.posts.len();
-                if *page > page_count(total, per_page) {
-                    return Ok(out);
-                }
-                let posts = site.tag_slice(slug, (page - 1) * per_page, per_page);
-                let paginator =
-                    self.paginator(&posts, *page, total, per_page, |p| route::tag_path(slug, p));
-                let path = route::tag_path(slug, *page);
-                let title = format!("{} · {}", tag.tag.name, site.config.title);
-                let description = format!("Posts tagged “{}”", tag.tag.name);
-                let mut ctx = self.context(
-                    site,
-                    &path,
-                    &title,
-                    &description,
-                    "website",
-                    &route::tag_feed_path(slug),
-                );
-                ctx.insert(
-                    "tag",
-                    &view::TagLink {
-                        name: tag.tag.name.clone(),
-                        slug: slug.clone(),
-                        url: route::tag_path(slug, 1),
-                    },
-                );
-                ctx.insert("paginator", &paginator);
-                out.push((path, self.html("tag.html", &ctx)?));
-                if *page == 1 {
-                    out.push((
-                        format!("/tags/{slug}/page/1/"),
-                        Served::Redirect {
-                            location: route::tag_path(slug, 1),
-                            status: 301,
-                        },
-                    ));
-                }
-            }
-            Route::TagFeed { slug } => {
-                let Some(tag) = site.tag(slug) else {
-                    return Ok(out);
-                };
-                let posts = site.tag_slice(slug, 0, feed_limit);
-                let title = format!("{} · {}", tag.tag.name, site.config.title);
-                let info = feeds::FeedInfo {
-                    title: &title,
-                    description: &site.config.description,
-                    home_url: format!("{base}{}", route::tag_path(slug, 1)),
-                    self_url: format!("{base}{}", route::tag_feed_path(slug)),
-                };
-                out.push((
-                    route::tag_feed_path(slug),
-                    self.text(
-                        "application/atom+xml; charset=utf-8",
-                        feeds::atom(site, base, &info, &posts),
-                    ),
-                ));
-            }
-            Route::Feeds => {
-                let posts = site.published_slice(0, feed_limit);
-                let info = |path: &str| feeds::FeedInfo {
-                    title: &site.config.title,
-                    description: &site.config.description,
-                    home_url: format!("{base}/"),
-                    self_url: format!("{base}{path}"),
-                };
-                out.push((
-                    route::ATOM_PATH.to_owned(),
-                    self.text(
-                        "application/atom+xml; charset=utf-8",
-                        feeds::atom(site, base, &info(route::ATOM_PATH), &posts),
-                    ),
-                ));
-                out.push((
-                    route::RSS_PATH.to_owned(),
-                    self.text(
-                        "application/rss+xml; charset=utf-8",
-                        feeds::rss(site, base, &info(route::RSS_PATH), &posts),
-                    ),
-                ));
-                out.push((
-                    route::JSON_FEED_PATH.to_owned(),
-                    self.text(
-                        "application/feed+json; charset=utf-8",
-                        feeds::json_feed(site, base, &info(route::JSON_FEED_PATH), &posts),
-                    ),
-                ));
-            }
-            Route::Sitemap => {
-                out.push((
-                    route::SITEMAP_PATH.to_owned(),
-                    self.text("application/xml; charset=utf-8", feeds::sitemap(site, base)),
-                ));
-            }
-            Route::Robots => {
-                out.push((
-                    route::ROBOTS_PATH.to_owned(),
-                    self.text("text/plain; charset=utf-8", feeds::robots(base)),
-                ));
-            }
-            Route::NotFound => {
-                let title = format!("Page not found · {}", site.config.title);
-                let ctx = self.context(
-                    site,
-                    route::NOT_FOUND_PATH,
-                    &title,
-                    &site.config.description,
-                    "website",
-                    route::ATOM_PATH,
-                );
-                out.push((
-                    route::NOT_FOUND_PATH.to_owned(),
-                    self.html("404.html", &ctx)?,
-                ));
-            }
+            Route::Home { page } => self.render_home(site, *page, &mut out)?,
+            Route::Entry(source) => self.render_entry(site, source, &mut out)?,
+            Route::Archive => self.render_archive(site, &mut out)?,
+            Route::TagIndex => self.render_tag_index(site, &mut out)?,
+            Route::Tag { slug, page } => self.render_tag(site, slug, *page, &mut out)?,
+            Route::TagFeed { slug } => self.render_tag_feed(site, slug, &mut out)?,
+            Route::Feeds => self.render_feeds(site, &mut out)?,
+            Route::Sitemap => self.render_sitemap(site, &mut out)?,
+            Route::Robots => self.render_robots(&mut out)?,
+            Route::NotFound => self.render_not_found(site, &mut out)?,
         }
         Ok(out)
     }

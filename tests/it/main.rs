@@ -3,6 +3,9 @@
 
 mod admin_api;
 mod admin_auth;
+mod admin_entries;
+mod admin_routes;
+mod admin_site;
 mod bench;
 mod build;
 mod cli;
@@ -14,3 +17,4 @@ mod pages;
 mod restart;
 mod snapshots;
 mod support;
+mod tidy;
