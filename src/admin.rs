@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
 use crate::change::{Actor, EventSeq, MediaHash, MediaInfo, Settings};
@@ -15,31 +14,24 @@ use crate::site::entry::{Entry, EntryKind};
 /// Largest markdown body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// A post or page as the API writes it.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EntryInput {
-    /// Required.
-    #[serde(default)]
+/// The fields of a post or page an editor writes; validated by `validate`.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFields {
     pub title: String,
     /// Markdown, without front matter.
-    #[serde(default)]
     pub body: String,
-    #[serde(default)]
     pub tags: Vec<String>,
-    #[serde(default)]
     pub draft: bool,
     /// RFC 3339 or YYYY-MM-DD; a future date schedules the post. Posts default to now.
     pub date: Option<String>,
-    /// Lowercase letters, digits and single hyphens; defaults to one made from the title.
+    /// Defaults to one made from the title.
     pub slug: Option<String>,
     pub description: Option<String>,
 }
 
-/// Settings an admin may change; absent fields keep their value.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SettingsInput {
+/// Settings an admin changes; absent fields keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChange {
     pub title: Option<String>,
     pub description: Option<String>,
     pub author: Option<String>,
@@ -52,7 +44,7 @@ pub enum AdminRequest {
         kind: EntryKind,
         slug: Option<String>,
         if_match: Option<String>,
-        input: EntryInput,
+        input: EntryFields,
     },
     DeleteEntry {
         kind: EntryKind,
@@ -72,7 +64,7 @@ pub enum AdminRequest {
         hash: MediaHash,
     },
     PutSettings {
-        input: SettingsInput,
+        input: SettingsChange,
     },
 }
 
@@ -132,7 +124,7 @@ pub fn is_clean_slug(slug: &str) -> bool {
 }
 
 /// Checks every field and returns all problems at once.
-pub fn validate(input: &EntryInput) -> Result<(), AdminError> {
+pub fn validate(input: &EntryFields) -> Result<(), AdminError> {
     let mut fields = BTreeMap::new();
     if input.title.trim().is_empty() {
         fields.insert("title".to_owned(), "title is required".to_owned());
@@ -188,7 +180,7 @@ pub fn validate(input: &EntryInput) -> Result<(), AdminError> {
 }
 
 /// Applies the fields an admin sent over the settings in force; absent fields keep their value.
-pub fn apply_settings(settings: &mut Settings, input: SettingsInput) {
+pub fn apply_settings(settings: &mut Settings, input: SettingsChange) {
     if let Some(v) = input.title {
         settings.title = Some(v.trim().to_owned());
     }
@@ -212,7 +204,7 @@ pub fn clean_file_name(name: &str) -> String {
         .collect()
 }
 
-pub fn validate_settings(input: &SettingsInput) -> Result<(), AdminError> {
+pub fn validate_settings(input: &SettingsChange) -> Result<(), AdminError> {
     let mut fields = BTreeMap::new();
     if input.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
         fields.insert("title".to_owned(), "title cannot be empty".to_owned());
@@ -233,7 +225,7 @@ pub fn validate_settings(input: &SettingsInput) -> Result<(), AdminError> {
 /// The markdown file for an entry written through the API. Fields the API does not edit
 /// (aliases, template, unknown keys) are carried over from `existing`.
 pub fn source_text(
-    input: &EntryInput,
+    input: &EntryFields,
     kind: EntryKind,
     slug: &str,
     existing: Option<&Entry>,
@@ -361,11 +353,11 @@ mod tests {
 
     #[test]
     fn hostile_slugs_and_bad_dates_are_field_errors() {
-        let input = EntryInput {
+        let input = EntryFields {
             title: String::new(),
             slug: Some("../x".to_owned()),
             date: Some("2024-02-30".to_owned()),
-            ..EntryInput::default()
+            ..EntryFields::default()
         };
         let Err(AdminError::Invalid(fields)) = validate(&input) else {
             panic!("expected field errors")
@@ -375,12 +367,12 @@ mod tests {
 
     #[test]
     fn generated_source_compiles_back_to_the_same_fields() {
-        let input = EntryInput {
+        let input = EntryFields {
             title: "Hello \"there\"".to_owned(),
             body: "Body *text*".to_owned(),
             tags: vec!["a".to_owned(), "B c".to_owned()],
             date: Some("2024-05-01T09:30:00Z".to_owned()),
-            ..EntryInput::default()
+            ..EntryFields::default()
         };
         let text = source_text(&input, EntryKind::Post, "hello", None, Utc::now());
         let source = crate::site::entry::SourcePath::new("posts/hello.md").unwrap();

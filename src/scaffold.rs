@@ -68,7 +68,7 @@ pub fn new_post(root: &Path, title: &str, now: DateTime<Utc>) -> Result<PathBuf,
     let dir = root.join("content").join("posts");
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let path = dir.join(format!("{slug}.md"));
-    let draft = crate::admin::EntryInput {
+    let draft = crate::admin::EntryFields {
         title: title.to_owned(),
         body: "Write here. Set `draft = false` to publish.\n".to_owned(),
         draft: true,

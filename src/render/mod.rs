@@ -72,7 +72,7 @@ impl Renderer {
             source,
             slug: crate::site::entry::Slug::from_slugified("preview".to_owned()),
             title: title.to_owned(),
-            date: Some(chrono::Utc::now()),
+            date: Some(site.now()),
             updated: None,
             draft: true,
             tags: Vec::new(),

@@ -119,6 +119,11 @@ impl Site {
         (site, conflicts)
     }
 
+    /// The site's "now": what is published and what is scheduled is judged by it.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
     pub fn entry(&self, source: &SourcePath) -> Option<&Arc<Entry>> {
         self.entries.get(source)
     }

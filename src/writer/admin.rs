@@ -9,7 +9,7 @@ use tracing::info;
 use super::files::deletion;
 use super::{Batch, Writer};
 use crate::admin::{
-    self, AdminCommand, AdminError, AdminReply, AdminRequest, EntryInput, Reply, SettingsInput,
+    self, AdminCommand, AdminError, AdminReply, AdminRequest, EntryFields, Reply, SettingsChange,
 };
 use crate::change::{Actor, Change, EventSeq, MediaHash, MediaInfo};
 use crate::content::slug::slugify;
@@ -96,7 +96,7 @@ impl Writer {
         kind: EntryKind,
         slug: Option<String>,
         if_match: Option<String>,
-        input: EntryInput,
+        input: EntryFields,
         batch: &mut Batch,
     ) -> Result<AdminReply, AdminError> {
         let existing = match &slug {
@@ -224,7 +224,7 @@ impl Writer {
     fn put_settings(
         &mut self,
         actor: &Actor,
-        input: SettingsInput,
+        input: SettingsChange,
         batch: &mut Batch,
     ) -> Result<AdminReply, AdminError> {
         admin::validate_settings(&input)?;

@@ -111,6 +111,11 @@ fn check_file(rel: &str, text: &str, layers: &[String]) -> Vec<String> {
     if !HTTP_MODULES.contains(&module.as_str()) && uses("actix") {
         problems.push(format!("{rel}: only `http` and `app` may use actix"));
     }
+    if module != "http" && uses("utoipa") {
+        problems.push(format!(
+            "{rel}: only `http` may use utoipa: API schemas are HTTP types, not domain or store types"
+        ));
+    }
     let Some(rank) = layers.iter().position(|l| *l == module) else {
         problems.push(format!(
             "{rel}: module `{module}` is not in ARCHITECTURE.md's layer list"
@@ -362,6 +367,14 @@ fn tidy_catches_sql_and_http_and_files_in_pure_modules() {
     );
     assert!(
         problems.iter().any(|p| p.contains("only `http` and `app`")),
+        "{problems:?}"
+    );
+    let text = "//! Rows.\n#[derive(utoipa::ToSchema)]\nstruct Row;\n";
+    let problems = check_file("src/store/rows.rs", text, &layer_list());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("only `http` may use utoipa")),
         "{problems:?}"
     );
     // A mention in a comment or a string is not a use.

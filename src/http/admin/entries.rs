@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::submit;
 use super::types::{EntryList, ListQuery, entry_out, entry_summary, revision};
-use crate::admin::{AdminError, AdminReply, AdminRequest, EntryInput};
+use crate::admin::{AdminError, AdminReply, AdminRequest, EntryFields};
 use crate::change::EventSeq;
 use crate::content::slug::slugify;
 use crate::http::auth::Authed;
@@ -131,7 +131,7 @@ pub async fn create(
     state: web::Data<AppState>,
     authed: &Authed,
     kind: EntryKind,
-    input: EntryInput,
+    input: EntryFields,
 ) -> HttpResponse {
     let request = AdminRequest::SaveEntry {
         kind,
@@ -151,7 +151,7 @@ pub async fn update(
     authed: &Authed,
     kind: EntryKind,
     slug: String,
-    input: EntryInput,
+    input: EntryFields,
 ) -> HttpResponse {
     let request = AdminRequest::SaveEntry {
         kind,
@@ -236,9 +236,8 @@ macro_rules! entry_routes {
         pub mod $module {
             use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 
-            use crate::admin::EntryInput;
             use crate::http::AppState;
-            use crate::http::admin::types::{EntryList, EntryOut, ListQuery, Revision};
+            use crate::http::admin::types::{EntryInput, EntryList, EntryOut, ListQuery, Revision};
             use crate::http::auth::Authed;
             use crate::http::error::ErrorBody;
             use crate::site::entry::EntryKind;
@@ -264,7 +263,7 @@ macro_rules! entry_routes {
                 authed: web::ReqData<Authed>,
                 input: web::Json<EntryInput>,
             ) -> HttpResponse {
-                super::create(state, &authed, KIND, input.into_inner()).await
+                super::create(state, &authed, KIND, input.into_inner().into()).await
             }
 
             #[doc = concat!("One ", $singular, " with its markdown.")]
@@ -288,7 +287,7 @@ macro_rules! entry_routes {
                 slug: web::Path<String>,
                 input: web::Json<EntryInput>,
             ) -> HttpResponse {
-                super::update(&req, state, &authed, KIND, slug.into_inner(), input.into_inner()).await
+                super::update(&req, state, &authed, KIND, slug.into_inner(), input.into_inner().into()).await
             }
 
             #[doc = concat!("Delete a ", $singular, " (a tombstone in the log; restore it from its revisions).")]

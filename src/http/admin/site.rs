@@ -4,9 +4,10 @@ use actix_web::{HttpResponse, get, post, put, web};
 
 use super::submit;
 use super::types::{
-    EventList, EventsQuery, PreviewInput, PreviewOut, SettingsOut, event_out, settings_out,
+    EventList, EventsQuery, PreviewInput, PreviewOut, SettingsInput, SettingsOut, event_out,
+    settings_out,
 };
-use crate::admin::{AdminRequest, MAX_BODY_BYTES, SettingsInput, field_error};
+use crate::admin::{AdminRequest, MAX_BODY_BYTES, field_error};
 use crate::change::EventSeq;
 use crate::http::auth::Authed;
 use crate::http::error::{ErrorBody, admin_error, internal};
@@ -66,7 +67,7 @@ pub async fn settings_put(
     input: web::Json<SettingsInput>,
 ) -> HttpResponse {
     let request = AdminRequest::PutSettings {
-        input: input.into_inner(),
+        input: input.into_inner().into(),
     };
     match submit(&state, &authed, request).await {
         Ok(_) => HttpResponse::Ok().json(settings_out(&state.published.load().site.config)),

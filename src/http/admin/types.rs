@@ -5,12 +5,69 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::admin::{EntryFields, SettingsChange};
 use crate::change::MediaInfo;
 use crate::config::Config;
 use crate::content::front_matter;
 use crate::site::Site;
 use crate::site::entry::Entry;
 use crate::store::EventRow;
+
+/// A post or page as the API writes it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    /// Required.
+    #[serde(default)]
+    pub title: String,
+    /// Markdown, without front matter.
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    /// RFC 3339 or YYYY-MM-DD; a future date schedules the post. Posts default to now.
+    pub date: Option<String>,
+    /// Lowercase letters, digits and single hyphens; defaults to one made from the title.
+    pub slug: Option<String>,
+    pub description: Option<String>,
+}
+
+impl From<EntryInput> for EntryFields {
+    fn from(input: EntryInput) -> EntryFields {
+        EntryFields {
+            title: input.title,
+            body: input.body,
+            tags: input.tags,
+            draft: input.draft,
+            date: input.date,
+            slug: input.slug,
+            description: input.description,
+        }
+    }
+}
+
+/// Settings an admin may change; absent fields keep their value.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub posts_per_page: Option<usize>,
+}
+
+impl From<SettingsInput> for SettingsChange {
+    fn from(input: SettingsInput) -> SettingsChange {
+        SettingsChange {
+            title: input.title,
+            description: input.description,
+            author: input.author,
+            posts_per_page: input.posts_per_page,
+        }
+    }
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginInput {
