@@ -16,9 +16,20 @@ fn check_reports_every_problem_with_path_and_line() {
         "+++\ntitle = \"Twin\"\nslug = \"good\"\n+++\n",
     );
     site.write("content/tags.md", "+++\ntitle = \"Tags page\"\n+++\n");
+    site.write(
+        "content/odd.md",
+        "+++\ntitle = \"Odd\"\ntemplate = \"nope.html\"\n+++\n",
+    );
     let out = site.quire(&["check", "--root", site.root().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
+    insta::assert_snapshot!(
+        "check_report",
+        format!(
+            "{stdout}--- stderr ---\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    );
     for expected in [
         "content/posts/bad-date.md:3: `date` \"yesterday\" is not a valid date",
         "content/posts/no-title.md:1: `title` is required",
