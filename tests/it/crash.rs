@@ -49,7 +49,7 @@ fn acknowledged_posts_survive_sigkill() {
             })
             .collect();
         // Let the writes flow, then kill -9 in the middle of them.
-        std::thread::sleep(Duration::from_millis(150 + (round as u64 * 37) % 200));
+        std::thread::sleep(Duration::from_millis(40 + (round as u64 * 37) % 160));
         server.kill();
         stop.store(true, Ordering::Relaxed);
         for c in clients {
