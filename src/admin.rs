@@ -39,13 +39,7 @@ pub struct SettingsChange {
 }
 
 pub enum AdminRequest {
-    /// Create (`slug: None`) or replace an entry.
-    SaveEntry {
-        kind: EntryKind,
-        slug: Option<String>,
-        if_match: Option<String>,
-        input: EntryFields,
-    },
+    SaveEntry(SaveEntry),
     DeleteEntry {
         kind: EntryKind,
         slug: String,
@@ -66,6 +60,15 @@ pub enum AdminRequest {
     PutSettings {
         input: SettingsChange,
     },
+}
+
+/// Create (`slug: None`) or replace an entry.
+pub struct SaveEntry {
+    pub kind: EntryKind,
+    /// The entry to replace, by its current slug.
+    pub slug: Option<String>,
+    pub if_match: Option<String>,
+    pub input: EntryFields,
 }
 
 pub type Reply = oneshot::Sender<Result<AdminReply, AdminError>>;

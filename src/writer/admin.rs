@@ -9,7 +9,7 @@ use tracing::info;
 use super::files::deletion;
 use super::{Batch, Writer};
 use crate::admin::{
-    self, AdminCommand, AdminError, AdminReply, AdminRequest, EntryFields, Reply, SettingsChange,
+    self, AdminCommand, AdminError, AdminReply, AdminRequest, Reply, SaveEntry, SettingsChange,
 };
 use crate::change::{Actor, Change, EventSeq, MediaHash, MediaInfo};
 use crate::content::slug::slugify;
@@ -65,12 +65,7 @@ impl Writer {
         batch: &mut Batch,
     ) -> Result<AdminReply, AdminError> {
         match request {
-            AdminRequest::SaveEntry {
-                kind,
-                slug,
-                if_match,
-                input,
-            } => self.save_entry(working, actor, kind, slug, if_match, input, batch),
+            AdminRequest::SaveEntry(save) => self.save_entry(working, actor, save, batch),
             AdminRequest::DeleteEntry {
                 kind,
                 slug,
@@ -88,17 +83,19 @@ impl Writer {
     }
 
     /// Creates (`slug: None`) or replaces an entry.
-    #[allow(clippy::too_many_arguments)]
     fn save_entry(
         &mut self,
         working: &mut Site,
         actor: &Actor,
-        kind: EntryKind,
-        slug: Option<String>,
-        if_match: Option<String>,
-        input: EntryFields,
+        save: SaveEntry,
         batch: &mut Batch,
     ) -> Result<AdminReply, AdminError> {
+        let SaveEntry {
+            kind,
+            slug,
+            if_match,
+            input,
+        } = save;
         let existing = match &slug {
             Some(slug) => {
                 let entry = find(working, kind, slug)?;

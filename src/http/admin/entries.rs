@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::submit;
 use super::types::{EntryList, ListQuery, entry_out, entry_summary, revision};
-use crate::admin::{AdminError, AdminReply, AdminRequest, EntryFields};
+use crate::admin::{AdminError, AdminReply, AdminRequest, EntryFields, SaveEntry};
 use crate::change::EventSeq;
 use crate::content::slug::slugify;
 use crate::http::auth::Authed;
@@ -133,12 +133,12 @@ pub async fn create(
     kind: EntryKind,
     input: EntryFields,
 ) -> HttpResponse {
-    let request = AdminRequest::SaveEntry {
+    let request = AdminRequest::SaveEntry(SaveEntry {
         kind,
         slug: None,
         if_match: None,
         input,
-    };
+    });
     match submit(&state, authed, request).await {
         Ok(reply) => entry_response(&state, StatusCode::CREATED, reply),
         Err(response) => response,
@@ -153,12 +153,12 @@ pub async fn update(
     slug: String,
     input: EntryFields,
 ) -> HttpResponse {
-    let request = AdminRequest::SaveEntry {
+    let request = AdminRequest::SaveEntry(SaveEntry {
         kind,
         slug: Some(slug),
         if_match: if_match(req),
         input,
-    };
+    });
     match submit(&state, authed, request).await {
         Ok(reply) => entry_response(&state, StatusCode::OK, reply),
         Err(response) => response,
