@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::site::entry::{Entry, Slug, SourcePath, Tag};
 
 /// Bumped whenever compiled output changes for the same input, so stored records are rebuilt.
-pub const COMPILER_VERSION: u32 = 1;
+pub const COMPILER_VERSION: u32 = 2;
 
 /// What is needed to report later checks (slug clash, unknown template) at the right line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use super::footnotes::{self, Footnotes};
 use super::slug::slugify;
 use crate::escape::escape;
 use crate::site::entry::{RenderedMarkdown, TocEntry};
@@ -15,7 +16,9 @@ use crate::site::entry::{RenderedMarkdown, TocEntry};
 /// Highlighted tokens get classes with this prefix; the theme's `syntax.css` styles them.
 pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-const SUMMARY_MARKER: &str = "<!-- more -->";
+/// Opens the scrollable, focusable region around a table.
+const TABLE_OPEN: &str =
+    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n";
 const WORDS_PER_MINUTE: usize = 200;
 const EXCERPT_CHARS: usize = 280;
 
@@ -49,27 +52,25 @@ impl Markdown {
 
     pub fn render(&self, source: &str) -> RenderedMarkdown {
         let mut body: Vec<Event<'_>> = Vec::new();
-        let mut footnotes: Vec<Event<'_>> = Vec::new();
-        let mut in_footnote = false;
+        let mut footnotes = Footnotes::default();
         let mut summary_at = None;
         let mut headings = Vec::new();
-        let mut used_ids = HashSet::new();
+        let mut used_ids = HashSet::from([footnotes::LABEL_ID.to_owned()]);
         let mut word_count = 0;
-        let mut excerpt = String::new();
-        let mut in_first_paragraph = false;
-        let mut seen_paragraph = false;
+        let mut excerpt = Excerpt::default();
 
         let mut parser = Parser::new_ext(source, Self::options());
         while let Some(event) = parser.next() {
-            match event {
-                Event::Start(Tag::FootnoteDefinition(_)) => {
-                    in_footnote = true;
-                    footnotes.push(event);
+            let event = match event {
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    footnotes.start(&name);
+                    continue;
                 }
                 Event::End(TagEnd::FootnoteDefinition) => {
-                    in_footnote = false;
-                    footnotes.push(event);
+                    footnotes.end();
+                    continue;
                 }
+                Event::FootnoteReference(name) => footnotes.reference(&name),
                 Event::Start(Tag::Heading {
                     level,
                     id,
@@ -80,63 +81,54 @@ impl Markdown {
                         heading(&mut parser, level, id, classes, attrs, &mut used_ids);
                     word_count += entry.2.split_whitespace().count();
                     headings.push(entry);
-                    let out = if in_footnote {
-                        &mut footnotes
-                    } else {
-                        &mut body
-                    };
-                    out.extend(events);
+                    for e in events {
+                        emit(&mut body, &mut footnotes, e);
+                    }
+                    continue;
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let html = self.code_block(&mut parser, &kind);
-                    let out = if in_footnote {
-                        &mut footnotes
-                    } else {
-                        &mut body
-                    };
-                    out.push(Event::Html(CowStr::from(html)));
+                    Event::Html(CowStr::from(self.code_block(&mut parser, &kind)))
                 }
                 Event::Html(ref html)
-                    if !in_footnote && summary_at.is_none() && html.trim() == SUMMARY_MARKER =>
+                    if !footnotes.is_open() && summary_at.is_none() && is_summary_marker(html) =>
                 {
                     summary_at = Some(body.len());
+                    continue;
                 }
-                Event::Start(Tag::Paragraph) if !seen_paragraph && !in_footnote => {
-                    seen_paragraph = true;
-                    in_first_paragraph = true;
-                    body.push(event);
+                // Wide tables scroll inside a region a keyboard can reach.
+                Event::Start(Tag::Table(_)) => {
+                    emit(
+                        &mut body,
+                        &mut footnotes,
+                        Event::Html(CowStr::from(TABLE_OPEN)),
+                    );
+                    event
                 }
-                Event::End(TagEnd::Paragraph) if in_first_paragraph => {
-                    in_first_paragraph = false;
-                    body.push(event);
+                Event::End(TagEnd::Table) => {
+                    emit(&mut body, &mut footnotes, event);
+                    Event::Html(CowStr::from("</div>\n"))
                 }
-                Event::Text(ref t) => {
-                    if in_first_paragraph {
-                        excerpt.push_str(t);
-                    }
-                    word_count += t.split_whitespace().count();
-                    if in_footnote {
-                        footnotes.push(event)
-                    } else {
-                        body.push(event)
-                    }
-                }
-                other => {
-                    if in_footnote {
-                        footnotes.push(other)
-                    } else {
-                        body.push(other)
-                    }
-                }
+                Event::TaskListMarker(done) => Event::InlineHtml(CowStr::from(if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                })),
+                other => other,
+            };
+            if !footnotes.is_open() {
+                excerpt.see(&event);
             }
+            if let Event::Text(t) = &event {
+                word_count += t.split_whitespace().count();
+            }
+            emit(&mut body, &mut footnotes, event);
         }
-
+        body.extend(footnotes.into_section());
         finish(
             body,
-            footnotes,
             summary_at,
             headings,
-            &excerpt,
+            &excerpt.text,
             word_count,
             source.len(),
         )
@@ -185,11 +177,52 @@ impl Markdown {
             })
             .unwrap_or_else(|| escape(code));
         if lang.is_empty() {
-            format!("<pre class=\"code\"><code>{inner}</code></pre>\n")
+            format!("<pre class=\"code\" tabindex=\"0\"><code>{inner}</code></pre>\n")
         } else {
             format!(
-                "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{inner}</code></pre>\n"
+                "<pre class=\"code\" tabindex=\"0\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{inner}</code></pre>\n"
             )
+        }
+    }
+}
+
+/// `<!-- more -->` as Zola writes it, or `<!--more-->` as Hugo does.
+fn is_summary_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim() == "more")
+}
+
+/// Sends an event to the footnote being read, or to the body.
+fn emit<'a>(body: &mut Vec<Event<'a>>, footnotes: &mut Footnotes<'a>, event: Event<'a>) {
+    if footnotes.is_open() {
+        footnotes.push(event);
+    } else {
+        body.push(event);
+    }
+}
+
+/// The plain text of the first paragraph: inline code keeps its text, and a line break is a
+/// space, so the excerpt reads as the paragraph does.
+#[derive(Default)]
+struct Excerpt {
+    text: String,
+    inside: bool,
+    done: bool,
+}
+
+impl Excerpt {
+    fn see(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::Paragraph) if !self.done => self.inside = true,
+            Event::End(TagEnd::Paragraph) if self.inside => {
+                self.inside = false;
+                self.done = true;
+            }
+            Event::Text(t) | Event::Code(t) if self.inside => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak if self.inside => self.text.push(' '),
+            _ => {}
         }
     }
 }
@@ -234,10 +267,9 @@ fn unique_id(base: String, used: &mut HashSet<String>) -> String {
     id
 }
 
-/// Puts the footnotes at the end, writes the HTML (and the summary's), and gathers the facts.
-fn finish<'a>(
-    mut body: Vec<Event<'a>>,
-    footnotes: Vec<Event<'a>>,
+/// Writes the HTML (and the summary's), and gathers the facts.
+fn finish(
+    body: Vec<Event<'_>>,
     summary_at: Option<usize>,
     headings: Vec<(u8, String, String)>,
     excerpt: &str,
@@ -249,14 +281,6 @@ fn finish<'a>(
         pulldown_cmark::html::push_html(&mut html, body[..at].iter().cloned());
         html
     });
-    let has_footnotes = !footnotes.is_empty();
-    if has_footnotes {
-        body.push(Event::Html(CowStr::from(
-            "<section class=\"footnotes\" role=\"doc-endnotes\">\n",
-        )));
-        body.extend(footnotes);
-        body.push(Event::Html(CowStr::from("</section>\n")));
-    }
     let mut html = String::with_capacity(source_len * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, body.into_iter());
 
@@ -302,7 +326,7 @@ fn heading<'a>(
     })];
     events.extend(inner);
     events.push(Event::InlineHtml(CowStr::from(format!(
-        "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
+        "<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
     ))));
     events.push(Event::End(TagEnd::Heading(level)));
     (events, (heading_number(level), id, text))
@@ -332,71 +356,5 @@ fn build_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn render(s: &str) -> RenderedMarkdown {
-        Markdown::new().render(s)
-    }
-
-    #[test]
-    fn headings_get_ids_anchors_and_a_toc() {
-        let out = render("## Intro\n\n### Détails\n\n## Intro\n");
-        assert!(
-            out.html
-                .contains("<h2 id=\"intro\">Intro<a class=\"anchor\" href=\"#intro\""),
-            "{}",
-            out.html
-        );
-        assert!(out.html.contains("id=\"intro-1\""));
-        assert_eq!(out.toc.len(), 2);
-        assert_eq!(out.toc[0].children[0].id, "details");
-    }
-
-    #[test]
-    fn excerpt_is_the_first_paragraph_cut_at_a_word() {
-        let out = render(&format!(
-            "# T\n\nShort *first* paragraph.\n\n{}\n",
-            "word ".repeat(100)
-        ));
-        assert_eq!(out.excerpt, "Short first paragraph.");
-        let long = render(&"word ".repeat(100));
-        assert!(long.excerpt.ends_with("word…") && long.excerpt.chars().count() <= 281);
-    }
-
-    #[test]
-    fn summary_stops_at_more() {
-        let out = render("First para.\n\n<!-- more -->\n\nSecond.\n");
-        assert_eq!(out.summary_html.as_deref(), Some("<p>First para.</p>\n"));
-        assert!(out.html.contains("Second."));
-    }
-
-    #[test]
-    fn code_is_highlighted_with_classes() {
-        let out = render("```rust\nfn main() {}\n```\n");
-        assert!(out.html.contains("data-lang=\"rust\""));
-        assert!(out.html.contains("class=\"hl-"), "{}", out.html);
-        assert!(!out.html.contains("style="));
-    }
-
-    #[test]
-    fn unknown_language_is_escaped_plain_text() {
-        let out = render("```nosuchlang\n<b>\n```\n");
-        assert!(out.html.contains("&lt;b&gt;"));
-    }
-
-    #[test]
-    fn extensions_are_on() {
-        let out = render(
-            "| a |\n|---|\n| b |\n\n~~x~~ - [x] \"q\"\n\nNote[^1].\n\n[^1]: The note.\n\nAfter.\n",
-        );
-        assert!(out.html.contains("<table>"));
-        assert!(out.html.contains("<del>x</del>"));
-        assert!(out.html.contains("\u{201c}q\u{201d}"));
-        let notes = out.html.find("class=\"footnotes\"").unwrap_or(0);
-        assert!(
-            notes > out.html.find("After.").unwrap_or(usize::MAX),
-            "footnotes go last"
-        );
-    }
-}
+#[path = "markdown_tests.rs"]
+mod tests;
