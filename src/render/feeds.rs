@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use super::urls::resolve_all;
 use crate::escape::escape;
 use crate::site::Site;
 use crate::site::entry::Entry;
@@ -100,7 +101,7 @@ pub fn atom(site: &Site, base_url: &str, info: &FeedInfo<'_>, posts: &[Arc<Entry
             out,
             "    <content type=\"html\" xml:base=\"{}\">{}</content>",
             escape(&link),
-            escape(&post.body.html)
+            escape(&resolve_all(&post.body.html, &link))
         );
         out.push_str("  </entry>\n");
     }
@@ -158,7 +159,7 @@ pub fn rss(site: &Site, base_url: &str, info: &FeedInfo<'_>, posts: &[Arc<Entry>
         let _ = writeln!(
             out,
             "    <description>{}</description>",
-            escape(&post.body.html)
+            escape(&resolve_all(&post.body.html, &link))
         );
         out.push_str("  </item>\n");
     }
@@ -175,7 +176,7 @@ pub fn json_feed(site: &Site, base_url: &str, info: &FeedInfo<'_>, posts: &[Arc<
                 "id": link,
                 "url": link,
                 "title": post.title,
-                "content_html": post.body.html,
+                "content_html": resolve_all(&post.body.html, &link),
             });
             if let Some(d) = post.date {
                 item["date_published"] = rfc3339(d).into();

@@ -4,6 +4,7 @@ pub mod feeds;
 pub mod page;
 mod routes;
 pub mod theme;
+pub mod urls;
 pub mod view;
 
 use std::sync::Arc;
@@ -132,19 +133,33 @@ impl Renderer {
         og_type: &'static str,
         feed: &str,
     ) -> Context {
+        let meta = self.meta(path, title, description, og_type, feed);
+        self.context_with(site, path, &meta)
+    }
+
+    fn meta(
+        &self,
+        path: &str,
+        title: &str,
+        description: &str,
+        og_type: &'static str,
+        feed: &str,
+    ) -> Meta {
+        Meta {
+            title: title.to_owned(),
+            description: description.to_owned(),
+            canonical: format!("{}{path}", self.base_url),
+            og_type,
+            feed_url: format!("{}{feed}", self.base_url),
+            image: None,
+        }
+    }
+
+    fn context_with(&self, site: &Site, path: &str, meta: &Meta) -> Context {
         let mut ctx = Context::new();
         ctx.insert("config", &SiteView::new(&site.config, &self.base_url));
         ctx.insert("current_path", path);
-        ctx.insert(
-            "meta",
-            &Meta {
-                title: title.to_owned(),
-                description: description.to_owned(),
-                canonical: format!("{}{path}", self.base_url),
-                og_type,
-                feed_url: format!("{}{feed}", self.base_url),
-            },
-        );
+        ctx.insert("meta", meta);
         ctx
     }
 

@@ -63,9 +63,12 @@ impl Renderer {
             return Ok(());
         };
         let path = entry.url_path();
+        // A post without a description of its own is described by its first paragraph, not
+        // by the site's description (which every such post would otherwise share).
         let description = entry
             .description
             .clone()
+            .or_else(|| Some(entry.body.excerpt.clone()).filter(|e| !e.is_empty()))
             .unwrap_or_else(|| site.config.description.clone());
         let og_type = if entry.kind == EntryKind::Post {
             "article"
@@ -73,8 +76,14 @@ impl Renderer {
             "website"
         };
         let title = format!("{} · {}", entry.title, site.config.title);
-        let mut ctx = self.context(site, &path, &title, &description, og_type, route::ATOM_PATH);
-        ctx.insert("page", &EntryView::new(entry, base, true));
+        let view = EntryView::new(entry, base, true);
+        let mut meta = self.meta(&path, &title, &description, og_type, route::ATOM_PATH);
+        meta.image = view
+            .image
+            .as_ref()
+            .map(|image| super::urls::resolve(&image.url, &format!("{base}{path}")));
+        let mut ctx = self.context_with(site, &path, &meta);
+        ctx.insert("page", &view);
         if entry.kind == EntryKind::Post {
             let (older, newer) = site.neighbours(entry);
             ctx.insert(

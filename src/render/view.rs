@@ -3,6 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use super::urls::resolve_all;
 use crate::config::Config;
 use crate::site::entry::TocEntry;
 use crate::site::entry::{Entry, EntryKind};
@@ -18,6 +19,39 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     pub extra: &'a toml::Table,
     pub generator: &'static str,
+    /// The site's navigation: `extra.nav` (each `{ name, url }`), then Archive and Tags unless
+    /// `extra.nav` already links to them.
+    pub nav: Vec<NavItem>,
+}
+
+#[derive(Serialize)]
+pub struct NavItem {
+    pub name: String,
+    pub url: String,
+}
+
+fn nav_of(extra: &toml::Table) -> Vec<NavItem> {
+    let mut nav: Vec<NavItem> = extra
+        .get("nav")
+        .and_then(|n| n.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            Some(NavItem {
+                name: item.get("name")?.as_str()?.to_owned(),
+                url: item.get("url")?.as_str()?.to_owned(),
+            })
+        })
+        .collect();
+    for (name, url) in [("Archive", route::ARCHIVE_PATH), ("Tags", route::TAGS_PATH)] {
+        if !nav.iter().any(|item| item.url == url) {
+            nav.push(NavItem {
+                name: name.to_owned(),
+                url: url.to_owned(),
+            });
+        }
+    }
+    nav
 }
 
 impl<'a> SiteView<'a> {
@@ -30,6 +64,7 @@ impl<'a> SiteView<'a> {
             language: &config.language,
             extra: &config.extra,
             generator: concat!("Quire ", env!("CARGO_PKG_VERSION")),
+            nav: nav_of(&config.extra),
         }
     }
 }
@@ -76,12 +111,18 @@ pub struct EntryView<'a> {
     pub draft: bool,
     pub tags: Vec<TagLink>,
     pub description: Option<&'a str>,
-    /// HTML before `<!-- more -->`, if the post has the marker.
-    pub summary: Option<&'a str>,
+    /// HTML before `<!-- more -->`, if the post has the marker, with its relative URLs
+    /// resolved against the post's URL, so it works on list pages too.
+    pub summary: Option<String>,
     /// Plain text of the first paragraph, shortened.
     pub excerpt: &'a str,
     pub content: Option<&'a str>,
     pub toc: &'a [TocEntry],
+    /// From `author` or `authors` in the front matter.
+    pub authors: Vec<String>,
+    /// The cover image, from `image`, `cover` (or `cover.image`) or `images[0]`; its URL is
+    /// resolved against the post's.
+    pub image: Option<ImageView>,
     pub word_count: usize,
     pub reading_minutes: usize,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -90,6 +131,12 @@ pub struct EntryView<'a> {
 impl<'a> EntryView<'a> {
     pub fn new(entry: &'a Entry, base_url: &str, with_content: bool) -> Self {
         let url = entry.url_path();
+        let summary = entry
+            .body
+            .summary_html
+            .as_deref()
+            .map(|html| resolve_all(html, &url));
+        let image = image_of(&entry.extra, &url);
         EntryView {
             kind: entry.kind,
             title: &entry.title,
@@ -109,15 +156,71 @@ impl<'a> EntryView<'a> {
                 })
                 .collect(),
             description: entry.description.as_deref(),
-            summary: entry.body.summary_html.as_deref(),
+            summary,
             excerpt: &entry.body.excerpt,
             content: with_content.then_some(entry.body.html.as_str()),
             toc: &entry.body.toc,
+            authors: authors_of(&entry.extra),
+            image,
             word_count: entry.body.word_count,
             reading_minutes: entry.body.reading_minutes,
             extra: &entry.extra,
         }
     }
+}
+
+/// A cover image.
+#[derive(Serialize)]
+pub struct ImageView {
+    /// On this site (`/posts/x/cover.jpg`) or absolute.
+    pub url: String,
+    /// Empty when the front matter gives none: the image is then decorative.
+    pub alt: String,
+}
+
+fn text_of(value: Option<&serde_json::Value>) -> Option<String> {
+    value
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// `authors = ["A", "B"]`, `author = "A"` or `author = ["A"]`.
+fn authors_of(extra: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    for key in ["authors", "author"] {
+        match extra.get(key) {
+            Some(serde_json::Value::Array(items)) => {
+                return items.iter().filter_map(|v| text_of(Some(v))).collect();
+            }
+            Some(v) => {
+                if let Some(name) = text_of(Some(v)) {
+                    return vec![name];
+                }
+            }
+            None => {}
+        }
+    }
+    Vec::new()
+}
+
+/// The cover image as Hugo, Zola and PaperMod themes write it.
+fn image_of(
+    extra: &serde_json::Map<String, serde_json::Value>,
+    page_url: &str,
+) -> Option<ImageView> {
+    let cover = extra.get("cover");
+    let url = text_of(extra.get("image"))
+        .or_else(|| text_of(cover))
+        .or_else(|| text_of(cover.and_then(|c| c.get("image"))))
+        .or_else(|| text_of(extra.get("images").and_then(|i| i.get(0))))?;
+    let alt = text_of(extra.get("image_alt"))
+        .or_else(|| text_of(cover.and_then(|c| c.get("alt"))))
+        .unwrap_or_default();
+    Some(ImageView {
+        url: super::urls::resolve(&url, page_url),
+        alt,
+    })
 }
 
 /// `paginator` on list pages.
@@ -160,4 +263,6 @@ pub struct Meta {
     pub og_type: &'static str,
     /// The Atom feed for this page (the tag's own feed on tag pages).
     pub feed_url: String,
+    /// Absolute URL of the page's image, for `og:image`.
+    pub image: Option<String>,
 }

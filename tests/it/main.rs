@@ -14,6 +14,7 @@ mod feeds;
 mod http;
 mod live;
 mod pages;
+mod quality;
 mod restart;
 mod snapshots;
 mod support;

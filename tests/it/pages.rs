@@ -22,7 +22,7 @@ fn every_url_of_the_sample_site_answers() {
             "text/html",
             "Tables, footnotes and friends",
         ),
-        ("/tags/", 200, "text/html", "#markdown"),
+        ("/tags/", 200, "text/html", "#<bdi>markdown</bdi>"),
         ("/tags/markdown/", 200, "text/html", "Posts tagged"),
         ("/tags/quire/atom.xml", 200, "application/atom+xml", "<feed"),
         ("/atom.xml", 200, "application/atom+xml", "<feed"),
@@ -109,7 +109,7 @@ fn markdown_features_render() {
     let site = TestSite::sample();
     let server = site.serve();
     let code = server.get("/posts/code-highlighting/").text();
-    assert!(code.contains("<pre class=\"code\" data-lang=\"rust\">"));
+    assert!(code.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"));
     assert!(code.contains("class=\"hl-"), "highlighted with classes");
     assert!(!code.contains("<script"), "no JavaScript");
     let tables = server.get("/posts/tables-and-footnotes/").text();

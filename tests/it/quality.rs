@@ -1,0 +1,210 @@
+//! Every published page right: regression tests for the rendering defects found by the
+//! standard checkers and by reading the pages, on the served site and the static export.
+
+use crate::support::{TestSite, tree};
+
+/// A bundle post whose summary (before the break) has a relative image, with a site
+/// description that posts must not borrow, and tags in two scripts.
+fn site() -> TestSite {
+    let site = TestSite::empty();
+    site.write(
+        "quire.toml",
+        "title = \"Test site\"\nbase_url = \"https://example.com\"\ndescription = \"The site's own description\"\nposts_per_page = 1\n[extra]\nnav = [{ name = \"About\", url = \"/about/\" }, { name = \"Archive\", url = \"/archive/\" }]\n",
+    );
+    site.write(
+        "content/posts/trip/index.md",
+        "+++\ntitle = \"Trip\"\ndate = 2024-05-01\ntags = [\"عربي\", \"travel\"]\nauthor = \"Ada Lovelace\"\nimage = \"cover.png\"\n+++\nA tram: ![The tram](tram.png) and [notes](../notes/) and [home](/).\n\n<!--more-->\n\nMore, with a [^1] note.\n\n[^1]: The note.\n",
+    );
+    site.write("content/posts/trip/tram.png", "not really a png");
+    site.write("content/posts/trip/cover.png", "not really a png");
+    site.post(
+        "older",
+        "Older",
+        "2024-04-01",
+        &["travel"],
+        "First words of the older post.\n\nSecond paragraph.",
+    );
+    site
+}
+
+fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let needle = format!("{name}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let start = i + needle.len();
+            html[start..].find('"').map(|end| &html[start..start + end])
+        })
+        .collect()
+}
+
+#[test]
+fn bundle_images_in_summaries_work_on_list_pages_and_in_the_export() {
+    let site = site();
+    let server = site.serve();
+    for path in ["/", "/tags/travel/"] {
+        let html = server.get(path).text();
+        assert!(
+            html.contains("src=\"/posts/trip/tram.png\""),
+            "{path}: {html}"
+        );
+        assert!(html.contains("href=\"/posts/notes/\""), "{path}");
+        assert!(!html.contains("src=\"tram.png\""), "{path}");
+    }
+    assert_eq!(server.get("/posts/trip/tram.png").status, 200);
+    let out = site.root().join("public");
+    site.build(&out);
+    let files = tree(&out);
+    let home = String::from_utf8_lossy(&files["index.html"]);
+    assert!(home.contains("src=\"/posts/trip/tram.png\""));
+}
+
+#[test]
+fn feed_content_has_only_absolute_urls() {
+    let site = site();
+    let server = site.serve();
+    let decode = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    };
+    let rss = decode(&server.get("/rss.xml").text());
+    let atom = decode(&server.get("/atom.xml").text());
+    let json: serde_json::Value = serde_json::from_slice(&server.get("/feed.json").body).unwrap();
+    let json_html: String = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["content_html"].as_str().unwrap().to_owned())
+        .collect();
+    for (name, text) in [("rss", &rss), ("atom", &atom), ("json", &json_html)] {
+        let body = text
+            .split("<content")
+            .skip(1)
+            .chain(text.split("<description>").skip(1))
+            .collect::<String>();
+        let body = if name == "json" { text.clone() } else { body };
+        let urls: Vec<&str> = attribute_values(&body, "src")
+            .into_iter()
+            .chain(attribute_values(&body, "href"))
+            .collect();
+        assert!(urls.len() >= 4, "{name}: {urls:?}");
+        for url in urls {
+            assert!(url.starts_with("https://"), "{name}: relative URL {url:?}");
+        }
+        assert!(
+            body.contains("https://example.com/posts/trip/tram.png"),
+            "{name}"
+        );
+        assert!(
+            body.contains("https://example.com/posts/trip/#fn-1"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn posts_are_described_by_their_own_words() {
+    let site = site();
+    let server = site.serve();
+    let older = server.get("/posts/older/").text();
+    assert!(
+        older.contains("<meta name=\"description\" content=\"First words of the older post.\">"),
+        "{older}"
+    );
+    assert!(
+        older.contains(
+            "<meta property=\"og:description\" content=\"First words of the older post.\">"
+        )
+    );
+    assert!(!older.contains("own description"), "{older}");
+    // The home page keeps the site's description.
+    let home = server.get("/").text();
+    let described = home
+        .lines()
+        .find(|l| l.starts_with("<meta name=\"description\""))
+        .unwrap_or_default();
+    assert!(described.contains("own description"), "{described}");
+}
+
+#[test]
+fn right_to_left_tag_names_are_isolated() {
+    let site = site();
+    let server = site.serve();
+    assert!(server.get("/tags/").text().contains("#<bdi>عربي</bdi>"));
+    assert!(
+        server
+            .get("/posts/trip/")
+            .text()
+            .contains("#<bdi>عربي</bdi>")
+    );
+}
+
+#[test]
+fn home_and_list_pages_have_a_level_one_heading() {
+    let site = site();
+    let server = site.serve();
+    for path in [
+        "/",
+        "/page/2/",
+        "/tags/travel/",
+        "/tags/travel/page/2/",
+        "/archive/",
+        "/tags/",
+        "/no/such/",
+    ] {
+        let html = server.get(path).text();
+        assert_eq!(html.matches("<h1").count(), 1, "{path}");
+    }
+}
+
+#[test]
+fn navigation_lists_each_link_once() {
+    let site = site();
+    let server = site.serve();
+    let html = server.get("/").text();
+    let nav = html
+        .split("<nav aria-label=\"Site\">")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    assert_eq!(nav.matches("href=\"/archive/\"").count(), 1, "{nav}");
+    assert_eq!(nav.matches("href=\"/tags/\"").count(), 1, "{nav}");
+    assert!(
+        nav.find("/about/").unwrap() < nav.find("/archive/").unwrap(),
+        "config order first"
+    );
+}
+
+#[test]
+fn authors_and_cover_images_come_from_front_matter() {
+    let site = site();
+    let server = site.serve();
+    let html = server.get("/posts/trip/").text();
+    assert!(html.contains("By Ada Lovelace"), "{html}");
+    assert!(
+        html.contains(
+            "<figure class=\"cover\"><img src=\"/posts/trip/cover.png\" alt=\"\"></figure>"
+        )
+    );
+    assert!(html.contains(
+        "<meta property=\"og:image\" content=\"https://example.com/posts/trip/cover.png\">"
+    ));
+    assert!(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    let older = server.get("/posts/older/").text();
+    assert!(!older.contains("og:image") && !older.contains("class=\"cover\""));
+}
+
+#[test]
+fn links_in_running_text_are_not_marked_by_colour_alone() {
+    let site = site();
+    let server = site.serve();
+    let css = server.get("/style.css").text();
+    let tag_rules: Vec<&str> = css.lines().filter(|l| l.starts_with(".tag")).collect();
+    assert!(!tag_rules.is_empty());
+    for rule in tag_rules {
+        assert!(!rule.contains("text-decoration: none"), "{rule}");
+    }
+}
