@@ -3,6 +3,7 @@
 pub mod feeds;
 pub mod page;
 mod routes;
+mod syntax_css;
 pub mod theme;
 pub mod urls;
 pub mod view;
