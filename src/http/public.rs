@@ -74,11 +74,8 @@ fn redirect(status: StatusCode, location: &str) -> HttpResponse {
     HttpResponseBuilder::new(status)
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        // No Last-Modified: a redirect has no meaningful date, and the ETag validates it.
         .insert_header((header::ETAG, etag))
-        .insert_header((
-            header::LAST_MODIFIED,
-            header::HttpDate::from(SystemTime::UNIX_EPOCH).to_string(),
-        ))
         .content_type("text/plain; charset=utf-8")
         .body(format!("Moved to {location}\n"))
 }

@@ -161,6 +161,7 @@ impl Renderer {
         ctx.insert("config", &SiteView::new(&site.config, &self.base_url));
         ctx.insert("current_path", path);
         ctx.insert("meta", meta);
+        ctx.insert("assets", &self.theme.assets);
         ctx
     }
 
@@ -195,14 +196,23 @@ impl Renderer {
     }
 
     /// The theme's static files as served pages.
+    /// The theme's static files as served pages; stylesheets and scripts also at their
+    /// content-hashed paths, cached for good.
     pub fn theme_files(&self) -> Vec<(String, Served)> {
-        self.theme
-            .static_files
-            .iter()
-            .map(|(path, bytes)| {
-                let page = Page::file(path, bytes.clone(), CachePolicy::Short, self.compression);
-                (path.clone(), Served::Page(page))
-            })
-            .collect()
+        let mut files = Vec::new();
+        for (path, bytes) in &self.theme.static_files {
+            let page = Page::file(path, bytes.clone(), CachePolicy::Short, self.compression);
+            files.push((path.clone(), Served::Page(page)));
+            if let Some(hashed) = self.theme.assets.get(path) {
+                let page = Page::file(
+                    path,
+                    bytes.clone(),
+                    CachePolicy::Immutable,
+                    self.compression,
+                );
+                files.push((hashed.clone(), Served::Page(page)));
+            }
+        }
+        files
     }
 }

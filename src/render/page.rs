@@ -94,8 +94,19 @@ impl Page {
         cache: CachePolicy,
         compression: Compression,
     ) -> Page {
-        let content_type = mime_guess::from_path(name).first_or_octet_stream();
-        Page::new(content_type.as_ref(), body, cache, compression)
+        let guessed = mime_guess::from_path(name).first_or_octet_stream();
+        // Text is UTF-8 here; saying so spares browsers a guess (and a re-parse).
+        let textual = guessed.type_() == mime_guess::mime::TEXT
+            || matches!(guessed.subtype().as_str(), "javascript" | "json" | "xml")
+            || guessed
+                .suffix()
+                .is_some_and(|s| s == mime_guess::mime::XML || s == mime_guess::mime::JSON);
+        let content_type = if textual && guessed.get_param("charset").is_none() {
+            format!("{guessed}; charset=utf-8")
+        } else {
+            guessed.to_string()
+        };
+        Page::new(&content_type, body, cache, compression)
     }
 
     /// True while a compressible page has no compressed versions yet.

@@ -26,6 +26,18 @@ pub struct Theme {
     pub tera: Tera,
     /// URL path -> bytes of every theme static file.
     pub static_files: BTreeMap<String, Bytes>,
+    /// Stylesheets and scripts at content-hashed paths (`/style.css` -> `/style.1a2b3c4d.css`),
+    /// served with immutable caching; templates link them as `assets["/style.css"]`.
+    pub assets: BTreeMap<String, String>,
+}
+
+/// `/style.css` -> `/style.<first 8 hex digits of the content hash>.css`, for CSS and JS.
+fn fingerprinted(path: &str, bytes: &[u8]) -> Option<String> {
+    let (stem, extension) = path.rsplit_once('.')?;
+    matches!(extension, "css" | "js").then(|| {
+        let hash = blake3::hash(bytes).to_hex();
+        format!("{stem}.{}.{extension}", &hash[..8])
+    })
 }
 
 impl Theme {
@@ -93,7 +105,15 @@ impl Theme {
                 ));
             }
         }
-        Ok(Theme { tera, static_files })
+        let assets = static_files
+            .iter()
+            .filter_map(|(path, bytes)| Some((path.clone(), fingerprinted(path, bytes)?)))
+            .collect();
+        Ok(Theme {
+            tera,
+            static_files,
+            assets,
+        })
     }
 
     pub fn has_template(&self, name: &str) -> bool {

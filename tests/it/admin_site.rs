@@ -119,7 +119,7 @@ fn settings_re_render_the_site_and_preview_saves_nothing() {
         v["page"]
             .as_str()
             .unwrap()
-            .contains("<link rel=\"stylesheet\" href=\"/style.css\">")
+            .contains("<link rel=\"stylesheet\" href=\"/style.")
     );
     let after = admin.json(&admin.call(
         "GET",

@@ -208,3 +208,32 @@ fn links_in_running_text_are_not_marked_by_colour_alone() {
         assert!(!rule.contains("text-decoration: none"), "{rule}");
     }
 }
+
+#[test]
+fn theme_css_is_fingerprinted_typed_with_its_charset_and_redirects_carry_no_date() {
+    let site = site();
+    let server = site.serve();
+    let home = server.get("/").text();
+    for name in ["style", "syntax"] {
+        let href = attribute_values(&home, "href")
+            .into_iter()
+            .find(|h| h.starts_with(&format!("/{name}.")) && h.ends_with(".css"))
+            .unwrap_or_else(|| panic!("no fingerprinted {name}.css in {home}"));
+        assert_eq!(href.len(), format!("/{name}.12345678.css").len(), "{href}");
+        let css = server.get(href);
+        assert_eq!(css.status, 200, "{href}");
+        assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+        assert_eq!(
+            css.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        // The plain path still answers, for links from elsewhere, with a short cache.
+        let plain = server.get(&format!("/{name}.css"));
+        assert_eq!(plain.body, css.body);
+        assert_eq!(plain.header("cache-control"), Some("public, max-age=3600"));
+    }
+    let moved = server.get("/page/1/");
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("last-modified"), None);
+    assert!(moved.header("etag").is_some());
+}
