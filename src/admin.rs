@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 
 use crate::change::{Actor, EventSeq, MediaHash, MediaInfo, Settings};
 use crate::content::compile::parse_date;
-use crate::content::slug::slugify;
+use crate::content::slug::{slugify, tag_slug};
 use crate::site::entry::{Entry, EntryKind};
 
 /// Largest markdown body accepted, in bytes.
@@ -159,7 +159,7 @@ pub fn validate(input: &EntryFields) -> Result<(), AdminError> {
                 format!("{slug:?} is not a valid slug: use lowercase letters, digits and single hyphens, like \"my-post\""),
             );
     }
-    if input.tags.iter().any(|t| slugify(t).is_empty()) {
+    if input.tags.iter().any(|t| tag_slug(t).is_empty()) {
         fields.insert(
             "tags".to_owned(),
             "every tag needs at least one letter or digit".to_owned(),

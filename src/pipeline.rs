@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::content::compile::{FieldLines, compile};
 use crate::content::markdown::Markdown;
+use crate::content::slug::tag_identity;
 use crate::diagnostic::Diagnostic;
 use crate::render::theme::Theme;
 use crate::site::entry::{Entry, SourcePath};
@@ -27,6 +28,15 @@ pub enum AdmitError {
     },
     #[error("the slug {slug:?} is reserved for Quire's own pages; set a different `slug`")]
     ReservedSlug { slug: String, line: usize },
+    #[error(
+        "the tag {name:?} would share the address /tags/{slug}/ with the tag {other:?} of other posts; write it the same way"
+    )]
+    TagClash {
+        name: String,
+        other: String,
+        slug: String,
+        line: usize,
+    },
 }
 
 impl AdmitError {
@@ -35,6 +45,7 @@ impl AdmitError {
         match self {
             AdmitError::UnknownTemplate { .. } => "template",
             AdmitError::UrlTaken { .. } | AdmitError::ReservedSlug { .. } => "slug",
+            AdmitError::TagClash { .. } => "tags",
         }
     }
 
@@ -42,7 +53,8 @@ impl AdmitError {
         match self {
             AdmitError::UnknownTemplate { line, .. }
             | AdmitError::UrlTaken { line, .. }
-            | AdmitError::ReservedSlug { line, .. } => *line,
+            | AdmitError::ReservedSlug { line, .. }
+            | AdmitError::TagClash { line, .. } => *line,
         }
     }
 
@@ -89,6 +101,21 @@ pub fn admit(
             available: theme.template_names().join(", "),
             line: lines.template,
         });
+    }
+    for tag in &entry.tags {
+        let Some(existing) = site.tag(&tag.slug) else {
+            continue;
+        };
+        // The entry may only be renaming its own tag; other posts' spelling is the tag's.
+        let others = existing.posts.iter().any(|p| p.source != entry.source);
+        if others && tag_identity(&existing.tag.name) != tag_identity(&tag.name) {
+            return Err(AdmitError::TagClash {
+                name: tag.name.clone(),
+                other: existing.tag.name.clone(),
+                slug: tag.slug.clone(),
+                line: lines.tags,
+            });
+        }
     }
     site.upsert(entry).map_err(|conflict| match conflict {
         Conflict::UrlTaken { url, owner } => AdmitError::UrlTaken {

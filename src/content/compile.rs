@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::front_matter::{self, FrontMatter};
 use super::markdown::Markdown;
-use super::slug::slugify;
+use super::slug::{slugify, tag_identity, tag_slug};
 use crate::diagnostic::Diagnostic;
 use crate::site::entry::{Entry, Slug, SourcePath, Tag};
 
@@ -17,6 +17,7 @@ pub const COMPILER_VERSION: u32 = 2;
 pub struct FieldLines {
     pub slug: usize,
     pub template: usize,
+    pub tags: usize,
 }
 
 pub fn source_hash(text: &str) -> String {
@@ -86,6 +87,7 @@ pub fn compile(
     let lines = FieldLines {
         slug: fm.line_of("slug"),
         template: fm.line_of("template"),
+        tags: fm.line_of("tags"),
     };
     Ok((entry, lines))
 }
@@ -164,22 +166,31 @@ impl Fields<'_> {
         }
     }
 
+    /// The tags, each once. Names that differ only in case or spacing are one tag; names that
+    /// differ otherwise but would share a URL are an error, not a silent merge.
     fn tags(&self) -> Result<Vec<Tag>, Diagnostic> {
-        Ok(string_list(self.fm, "tags", self.shown)?
-            .into_iter()
-            .filter_map(|name| {
-                let slug = slugify(&name);
-                (!slug.is_empty()).then(|| Tag {
-                    slug,
-                    name: name.trim().to_owned(),
-                })
-            })
-            .fold(Vec::<Tag>::new(), |mut tags, tag| {
-                if !tags.iter().any(|t| t.slug == tag.slug) {
-                    tags.push(tag);
+        let mut tags: Vec<Tag> = Vec::new();
+        for name in string_list(self.fm, "tags", self.shown)? {
+            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            let slug = tag_slug(&name);
+            if slug.is_empty() {
+                continue;
+            }
+            match tags.iter().find(|t| t.slug == slug) {
+                Some(same) if tag_identity(&same.name) == tag_identity(&name) => {}
+                Some(other) => {
+                    return Err(self.err(
+                        "tags",
+                        format!(
+                            "tags {:?} and {name:?} would share the address /tags/{slug}/; write them the same way, or keep one",
+                            other.name
+                        ),
+                    ));
                 }
-                tags
-            }))
+                None => tags.push(Tag { slug, name }),
+            }
+        }
+        Ok(tags)
     }
 
     fn description(&self) -> Result<Option<String>, Diagnostic> {

@@ -20,9 +20,49 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// A tag's slug: like `slugify`, but the symbols that tell programming languages and the like
+/// apart are spelled out, so `C++`, `C#` and `C` get `c-plus-plus`, `c-sharp` and `c`.
+pub fn tag_slug(name: &str) -> String {
+    let mut spelled = String::with_capacity(name.len() + 16);
+    for c in name.chars() {
+        match c {
+            '+' => spelled.push_str(" plus "),
+            '#' => spelled.push_str(" sharp "),
+            '&' => spelled.push_str(" and "),
+            '@' => spelled.push_str(" at "),
+            c => spelled.push(c),
+        }
+    }
+    slugify(&spelled)
+}
+
+/// What makes two tag names the same tag: case and spacing do not count.
+pub fn tag_identity(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::slugify;
+    use super::{slugify, tag_identity, tag_slug};
+
+    #[test]
+    fn tags_that_differ_by_a_symbol_get_distinct_slugs() {
+        for (input, expected) in [
+            ("C++", "c-plus-plus"),
+            ("C#", "c-sharp"),
+            ("C", "c"),
+            ("F#", "f-sharp"),
+            ("R&D", "r-and-d"),
+            ("Rust Lang", "rust-lang"),
+        ] {
+            assert_eq!(tag_slug(input), expected, "{input}");
+        }
+        assert_eq!(tag_identity(" Rust   lang"), tag_identity("rust Lang"));
+        assert_ne!(tag_identity("Café"), tag_identity("Cafe"));
+    }
 
     #[test]
     fn slugs() {

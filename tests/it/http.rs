@@ -182,8 +182,7 @@ fn unknown_paths_get_the_themed_404() {
     assert_eq!(r.status, 404);
     let text = r.text();
     assert!(
-        text.contains("Page not found")
-            && text.contains("<link rel=\"stylesheet\" href=\"/style.")
+        text.contains("Page not found") && text.contains("<link rel=\"stylesheet\" href=\"/style.")
     );
 }
 

@@ -237,3 +237,57 @@ fn theme_css_is_fingerprinted_typed_with_its_charset_and_redirects_carry_no_date
     assert_eq!(moved.header("last-modified"), None);
     assert!(moved.header("etag").is_some());
 }
+
+#[test]
+fn tags_that_share_a_slug_are_kept_apart_or_reported() {
+    let site = TestSite::empty();
+    site.post("langs", "Languages", "2024-01-01", &["C++", "C#", "c"], "x");
+    site.post(
+        "more",
+        "More",
+        "2024-01-02",
+        &["c++", "  C#  "],
+        "same tags, other spelling",
+    );
+    let server = site.serve();
+    for (path, name) in [
+        ("/tags/c-plus-plus/", "C++"),
+        ("/tags/c-sharp/", "C#"),
+        ("/tags/c/", "c"),
+    ] {
+        let page = server.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(
+            page.text().contains(&format!("#<bdi>{name}</bdi>")),
+            "{path}"
+        );
+    }
+    let index = server.get("/tags/").text();
+    assert_eq!(index.matches("class=\"tag\"").count(), 3, "{index}");
+    assert!(
+        server
+            .get("/atom.xml")
+            .text()
+            .contains("term=\"c-sharp\" label=\"C#\"")
+    );
+    drop(server);
+
+    // What would still share an address is reported, with the line, not merged.
+    site.post("accents", "Accents", "2024-01-03", &["Café"], "x");
+    site.post("plain", "Plain", "2024-01-04", &["Cafe"], "x");
+    site.write(
+        "content/posts/twins.md",
+        "+++\ntitle = \"Twins\"\ntags = [\"Résumé\", \"Resume\"]\n+++\nx\n",
+    );
+    let out = site.quire(&["check", "--root", site.root().to_str().unwrap()]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("content/posts/plain.md:4: the tag \"Cafe\" would share the address /tags/cafe/ with the tag \"Café\""),
+        "{report}"
+    );
+    assert!(
+        report.contains("content/posts/twins.md:3: tags \"Résumé\" and \"Resume\" would share the address /tags/resume/"),
+        "{report}"
+    );
+}

@@ -8,7 +8,7 @@ use super::submit;
 use super::types::{EntryList, ListQuery, entry_out, entry_summary, revision};
 use crate::admin::{AdminError, AdminReply, AdminRequest, EntryFields, SaveEntry};
 use crate::change::EventSeq;
-use crate::content::slug::slugify;
+use crate::content::slug::tag_slug;
 use crate::http::auth::Authed;
 use crate::http::error::{admin_error, internal};
 use crate::http::{AppState, with_db};
@@ -65,7 +65,7 @@ fn matching<'a>(snapshot: &'a Snapshot, kind: EntryKind, query: &ListQuery) -> V
         .as_deref()
         .map(str::to_lowercase)
         .filter(|q| !q.trim().is_empty());
-    let tag = query.tag.as_deref().map(slugify);
+    let tag = query.tag.as_deref().map(tag_slug);
     let mut found: Vec<&Entry> = site
         .entries()
         .map(|e| e.as_ref())
