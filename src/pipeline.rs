@@ -69,7 +69,7 @@ pub enum Rejected {
     /// Its text is wrong: front matter or markdown.
     Compile(Diagnostic),
     /// It compiled, but clashes with the theme or the rest of the site.
-    Admit(Diagnostic, AdmitError),
+    Admit(Diagnostic, Box<AdmitError>),
 }
 
 impl Rejected {
@@ -138,7 +138,7 @@ pub fn admit_compiled(
     compiled: Result<(Entry, FieldLines), Diagnostic>,
 ) -> Result<Impact, Rejected> {
     let (entry, lines) = compiled.map_err(Rejected::Compile)?;
-    admit(site, theme, entry, lines).map_err(|e| Rejected::Admit(e.diagnostic(source), e))
+    admit(site, theme, entry, lines).map_err(|e| Rejected::Admit(e.diagnostic(source), Box::new(e)))
 }
 
 /// Compiles `text` and admits the entry into `site`.
