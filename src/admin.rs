@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
 use tokio::sync::oneshot;
 
 use crate::change::{Actor, EventSeq, MediaHash, MediaInfo, Settings};
-use crate::content::compile::parse_date;
+use crate::content::compile::{WrittenDate, parse_date};
 use crate::content::slug::{slugify, tag_slug};
 use crate::site::entry::{Entry, EntryKind};
 
@@ -147,7 +148,7 @@ pub fn validate(input: &EntryFields) -> Result<(), AdminError> {
         );
     }
     if let Some(date) = &input.date
-        && let Err(message) = parse_date(&serde_json::Value::String(date.clone()))
+        && let Err(message) = parse_date(&serde_json::Value::String(date.clone()), None)
     {
         fields.insert("date".to_owned(), message);
     }
@@ -233,20 +234,27 @@ pub fn source_text(
     slug: &str,
     existing: Option<&Entry>,
     now: DateTime<Utc>,
+    tz: Option<Tz>,
 ) -> String {
     let mut lines = vec!["+++".to_owned()];
     let mut set = |key: &str, value: toml::Value| lines.push(format!("{key} = {value}"));
     set("title", toml::Value::String(input.title.trim().to_owned()));
-    let date = match (&input.date, existing.and_then(|e| e.date), kind) {
-        (Some(d), _, _) => parse_date(&serde_json::Value::String(d.clone())).ok(),
-        (None, Some(d), _) => Some(d),
-        (None, None, EntryKind::Post) => Some(now),
-        (None, None, EntryKind::Page) => None,
+    // Dates are written back in the offset they were written in.
+    let kept =
+        |at: Option<DateTime<Utc>>, offset: Option<i32>| at.map(|at| WrittenDate { at, offset });
+    let date = match (&input.date, existing, kind) {
+        (Some(d), _, _) => parse_date(&serde_json::Value::String(d.clone()), tz).ok(),
+        (None, Some(e), _) if e.date.is_some() => kept(e.date, e.date_offset),
+        (None, _, EntryKind::Post) => Some(WrittenDate {
+            at: now,
+            offset: None,
+        }),
+        (None, _, EntryKind::Page) => None,
     };
     if let Some(date) = date {
         set("date", toml_date(date));
     }
-    if let Some(updated) = existing.and_then(|e| e.updated) {
+    if let Some(updated) = existing.and_then(|e| kept(e.updated, e.updated_offset)) {
         set("updated", toml_date(updated));
     }
     set("slug", toml::Value::String(slug.to_owned()));
@@ -303,8 +311,8 @@ pub fn source_text(
     text
 }
 
-fn toml_date(date: DateTime<Utc>) -> toml::Value {
-    let text = date.to_rfc3339_opts(SecondsFormat::Secs, true);
+fn toml_date(date: WrittenDate) -> toml::Value {
+    let text = date.written().to_rfc3339_opts(SecondsFormat::Secs, true);
     text.parse::<toml::value::Datetime>()
         .map(toml::Value::Datetime)
         .unwrap_or(toml::Value::String(text))
@@ -377,12 +385,13 @@ mod tests {
             date: Some("2024-05-01T09:30:00Z".to_owned()),
             ..EntryFields::default()
         };
-        let text = source_text(&input, EntryKind::Post, "hello", None, Utc::now());
+        let text = source_text(&input, EntryKind::Post, "hello", None, Utc::now(), None);
         let source = crate::site::entry::SourcePath::new("posts/hello.md").unwrap();
         let (entry, _) = crate::content::compile::compile(
             &source,
             &text,
             &crate::content::markdown::Markdown::new(),
+            None,
         )
         .unwrap_or_else(|d| panic!("{d}\n{text}"));
         assert_eq!(entry.title, "Hello \"there\"");

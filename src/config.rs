@@ -26,6 +26,8 @@ pub struct Config {
     pub extra: toml::Table,
     /// The admin API: sessions, uploads, proxies.
     pub admin: AdminConfig,
+    /// IANA time zone (`America/New_York`) for dates written without an offset; empty is UTC.
+    pub timezone: String,
 }
 
 /// `[admin]` in `quire.toml`.
@@ -95,6 +97,7 @@ impl Default for Config {
             theme: "default".to_owned(),
             extra: toml::Table::new(),
             admin: AdminConfig::default(),
+            timezone: String::new(),
         }
     }
 }
@@ -102,6 +105,11 @@ impl Default for Config {
 pub const CONFIG_FILE: &str = "quire.toml";
 
 impl Config {
+    /// The site's time zone, if `timezone` names one.
+    pub fn tz(&self) -> Option<chrono_tz::Tz> {
+        self.timezone.parse().ok()
+    }
+
     /// Loads `<root>/quire.toml`; a missing file gives the defaults.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
@@ -154,6 +162,16 @@ impl Config {
                     ),
                 ));
             }
+        }
+        if !config.timezone.is_empty() && config.tz().is_none() {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                key_line(text, "timezone"),
+                format!(
+                    "timezone must be an IANA time zone name, like \"Europe/Paris\" or \"America/New_York\"; got {:?}",
+                    config.timezone
+                ),
+            ));
         }
         if config.feed_limit == 0 {
             config.feed_limit = 1;

@@ -141,7 +141,7 @@ pub fn admit_compiled(
     admit(site, theme, entry, lines).map_err(|e| Rejected::Admit(e.diagnostic(source), Box::new(e)))
 }
 
-/// Compiles `text` and admits the entry into `site`.
+/// Compiles `text` (floating dates in the site's time zone) and admits the entry into `site`.
 pub fn compile_and_admit(
     site: &mut Site,
     theme: &Theme,
@@ -149,5 +149,6 @@ pub fn compile_and_admit(
     source: &SourcePath,
     text: &str,
 ) -> Result<Impact, Rejected> {
-    admit_compiled(site, theme, source, compile(source, text, markdown))
+    let compiled = compile(source, text, markdown, site.config.tz());
+    admit_compiled(site, theme, source, compiled)
 }

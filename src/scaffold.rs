@@ -74,7 +74,7 @@ pub fn new_post(root: &Path, title: &str, now: DateTime<Utc>) -> Result<PathBuf,
         draft: true,
         ..Default::default()
     };
-    let text = crate::admin::source_text(&draft, EntryKind::Post, &slug, None, now);
+    let text = crate::admin::source_text(&draft, EntryKind::Post, &slug, None, now, None);
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -125,7 +125,7 @@ pub fn check(paths: &SitePaths, now: DateTime<Utc>) -> Vec<Diagnostic> {
             Some(theme) => pipeline::compile_and_admit(&mut site, theme, &markdown, &source, &text)
                 .map(|_| ())
                 .map_err(Rejected::into_diagnostic),
-            None => compile(&source, &text, &markdown).map(|_| ()),
+            None => compile(&source, &text, &markdown, site.config.tz()).map(|_| ()),
         };
         if let Err(d) = result {
             problems.push(d);

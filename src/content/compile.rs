@@ -1,6 +1,7 @@
 //! Compiles one markdown file (front matter + body) into an `Entry`, or a `path:line` error.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
 use super::front_matter::{self, FrontMatter};
@@ -20,9 +21,15 @@ pub struct FieldLines {
     pub tags: usize,
 }
 
-pub fn source_hash(text: &str) -> String {
+/// The identity of one compiled version: the text, the compiler version and the time zone that
+/// floating dates are read in (a new zone makes every file compile again).
+pub fn source_hash(text: &str, tz: Option<Tz>) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(&COMPILER_VERSION.to_le_bytes());
+    if let Some(tz) = tz {
+        hasher.update(tz.name().as_bytes());
+    }
+    hasher.update(&[0]);
     hasher.update(text.as_bytes());
     hasher.finalize().to_hex()[..32].to_owned()
 }
@@ -41,10 +48,12 @@ const KNOWN_KEYS: &[&str] = &[
     "template",
 ];
 
+/// Compiles one file. `tz` is the site's time zone, for dates written without an offset.
 pub fn compile(
     source: &SourcePath,
     text: &str,
     markdown: &Markdown,
+    tz: Option<Tz>,
 ) -> Result<(Entry, FieldLines), Diagnostic> {
     let shown = source.display_path();
     let fm = front_matter::split(text)
@@ -52,16 +61,20 @@ pub fn compile(
     let fields = Fields {
         fm: &fm,
         shown: &shown,
+        tz,
     };
     let title = fields.title()?;
     let (file_date, file_slug) = name_parts(source);
-    let date = fields.date("date")?.or(file_date);
+    let date = fields
+        .date("date")?
+        .or_else(|| file_date.map(|d| WrittenDate::floating(d, tz)));
     let updated_key = if fm.fields.contains_key("updated") {
         "updated"
     } else {
         "lastmod"
     };
     let slug = fields.slug(&file_slug, &title)?;
+    let updated = fields.date(updated_key)?;
     let extra: Map<String, Value> = fm
         .fields
         .iter()
@@ -73,8 +86,10 @@ pub fn compile(
         kind: source.kind(),
         slug: Slug::from_slugified(slug),
         title,
-        date,
-        updated: fields.date(updated_key)?,
+        date: date.map(|d| d.at),
+        date_offset: date.and_then(|d| d.offset),
+        updated: updated.map(|d| d.at),
+        updated_offset: updated.and_then(|d| d.offset),
         draft: fields.draft()?,
         tags: fields.tags()?,
         description: fields.description()?,
@@ -82,7 +97,7 @@ pub fn compile(
         template: fields.template()?,
         extra,
         body: markdown.render(fm.body),
-        source_hash: source_hash(text),
+        source_hash: source_hash(text, tz),
     };
     let lines = FieldLines {
         slug: fm.line_of("slug"),
@@ -96,6 +111,7 @@ pub fn compile(
 struct Fields<'a> {
     fm: &'a FrontMatter<'a>,
     shown: &'a str,
+    tz: Option<Tz>,
 }
 
 impl Fields<'_> {
@@ -121,9 +137,9 @@ impl Fields<'_> {
         }
     }
 
-    fn date(&self, key: &str) -> Result<Option<DateTime<Utc>>, Diagnostic> {
+    fn date(&self, key: &str) -> Result<Option<WrittenDate>, Diagnostic> {
         self.get(key)
-            .map(|v| parse_date(v).map_err(|m| self.err(key, format!("`{key}` {m}"))))
+            .map(|v| parse_date(v, self.tz).map_err(|m| self.err(key, format!("`{key}` {m}"))))
             .transpose()
     }
 
@@ -273,7 +289,59 @@ fn string_list(fm: &FrontMatter<'_>, key: &str, shown: &str) -> Result<Vec<Strin
 }
 
 /// Accepts RFC 3339, `YYYY-MM-DD`, and `YYYY-MM-DD HH:MM[:SS]` with an optional offset.
-pub fn parse_date(value: &Value) -> Result<DateTime<Utc>, String> {
+/// A date as written: the instant, and the UTC offset it was written in (or the site time
+/// zone's at that instant, for a date written without one). Shown in that offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrittenDate {
+    pub at: DateTime<Utc>,
+    /// Seconds east of UTC; `None` for a floating date on a site without a time zone.
+    pub offset: Option<i32>,
+}
+
+impl WrittenDate {
+    fn fixed(date: DateTime<FixedOffset>) -> WrittenDate {
+        WrittenDate {
+            at: date.with_timezone(&Utc),
+            offset: Some(date.offset().local_minus_utc()),
+        }
+    }
+
+    /// A date without an offset: local time in `tz`, or UTC without one.
+    fn floating(local: NaiveDateTime, tz: Option<Tz>) -> WrittenDate {
+        let Some(tz) = tz else {
+            return WrittenDate {
+                at: Utc.from_utc_datetime(&local),
+                offset: None,
+            };
+        };
+        // In a spring-forward gap the local time does not exist; the hour after it does.
+        let zoned = tz.from_local_datetime(&local).earliest().or_else(|| {
+            tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        });
+        match zoned {
+            Some(zoned) => WrittenDate {
+                at: zoned.with_timezone(&Utc),
+                offset: Some(zoned.offset().fix().local_minus_utc()),
+            },
+            None => WrittenDate {
+                at: Utc.from_utc_datetime(&local),
+                offset: None,
+            },
+        }
+    }
+
+    /// The date in the offset it was written in, e.g. for writing it back to a file.
+    pub fn written(&self) -> DateTime<FixedOffset> {
+        let offset = self
+            .offset
+            .and_then(FixedOffset::east_opt)
+            .unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+        self.at.with_timezone(&offset)
+    }
+}
+
+pub fn parse_date(value: &Value, tz: Option<Tz>) -> Result<WrittenDate, String> {
     let Value::String(text) = value else {
         return Err(format!(
             "must be a date like 2024-05-01 or 2024-05-01T09:30:00Z, not {}",
@@ -282,7 +350,7 @@ pub fn parse_date(value: &Value) -> Result<DateTime<Utc>, String> {
     };
     let text = text.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(text) {
-        return Ok(d.with_timezone(&Utc));
+        return Ok(WrittenDate::fixed(d));
     }
     for format in [
         "%Y-%m-%d %H:%M:%S %z",
@@ -290,7 +358,7 @@ pub fn parse_date(value: &Value) -> Result<DateTime<Utc>, String> {
         "%Y-%m-%dT%H:%M:%S%.f%z",
     ] {
         if let Ok(d) = DateTime::parse_from_str(text, format) {
-            return Ok(d.with_timezone(&Utc));
+            return Ok(WrittenDate::fixed(d));
         }
     }
     for format in [
@@ -300,11 +368,14 @@ pub fn parse_date(value: &Value) -> Result<DateTime<Utc>, String> {
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(text, format) {
-            return Ok(Utc.from_utc_datetime(&d));
+            return Ok(WrittenDate::floating(d, tz));
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN)));
+        return Ok(WrittenDate::floating(
+            d.and_time(chrono::NaiveTime::MIN),
+            tz,
+        ));
     }
     Err(format!(
         "{text:?} is not a valid date: use YYYY-MM-DD (2024-05-01) or RFC 3339 (2024-05-01T09:30:00Z)"
@@ -313,7 +384,7 @@ pub fn parse_date(value: &Value) -> Result<DateTime<Utc>, String> {
 
 /// Jekyll-style names `2024-01-15-my-post.md` give a default date and slug; bundles
 /// (`posts/my-post/index.md`) take their slug from the folder.
-fn name_parts(source: &SourcePath) -> (Option<DateTime<Utc>>, String) {
+fn name_parts(source: &SourcePath) -> (Option<NaiveDateTime>, String) {
     let path = source.as_str();
     let stem = match source.bundle_dir() {
         Some(dir) => dir.rsplit('/').next().unwrap_or(dir),
@@ -327,7 +398,7 @@ fn name_parts(source: &SourcePath) -> (Option<DateTime<Utc>>, String) {
         && let Ok(date) = NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d")
     {
         return (
-            Some(Utc.from_utc_datetime(&date.and_time(chrono::NaiveTime::MIN))),
+            Some(date.and_time(chrono::NaiveTime::MIN)),
             stem[11..].to_owned(),
         );
     }
@@ -366,7 +437,7 @@ mod tests {
 
     fn compile_str(path: &str, text: &str) -> Result<Entry, Diagnostic> {
         let source = SourcePath::new(path).ok_or_else(|| Diagnostic::new(path, 0, "bad path"))?;
-        compile(&source, text, &Markdown::new()).map(|(e, _)| e)
+        compile(&source, text, &Markdown::new(), None).map(|(e, _)| e)
     }
 
     #[test]
@@ -445,7 +516,10 @@ mod tests {
             "2024-05-01 09:30:00",
             "2024-05-01 09:30:00 +0200",
         ] {
-            assert!(parse_date(&Value::String(d.to_owned())).is_ok(), "{d}");
+            assert!(
+                parse_date(&Value::String(d.to_owned()), None).is_ok(),
+                "{d}"
+            );
         }
     }
 }

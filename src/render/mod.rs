@@ -75,6 +75,8 @@ impl Renderer {
             slug: crate::site::entry::Slug::from_slugified("preview".to_owned()),
             title: title.to_owned(),
             date: Some(site.now()),
+            date_offset: None,
+            updated_offset: None,
             updated: None,
             draft: true,
             tags: Vec::new(),

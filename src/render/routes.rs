@@ -125,7 +125,9 @@ impl Renderer {
         let mut years: Vec<ArchiveYear<'_>> = Vec::new();
         let posts: Vec<Arc<Entry>> = site.published_posts().cloned().collect();
         for post in &posts {
-            let year = post.date.map(|d| chrono::Datelike::year(&d));
+            let year = post
+                .date
+                .map(|d| view::DateView::new(d, post.date_offset).year);
             match years.last_mut() {
                 Some(y) if y.year == year => y.posts.push(EntryView::new(post, base, false)),
                 _ => years.push(ArchiveYear {

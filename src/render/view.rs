@@ -1,6 +1,6 @@
 //! What templates see: the theme contract. Every field here is documented in the README.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, Offset, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::urls::resolve_all;
@@ -87,11 +87,16 @@ pub struct DateView {
 }
 
 impl DateView {
-    pub fn new(date: DateTime<Utc>) -> Self {
+    /// In the offset the date was written in (seconds east of UTC), or UTC.
+    pub fn new(date: DateTime<Utc>, offset: Option<i32>) -> Self {
+        let offset = offset
+            .and_then(FixedOffset::east_opt)
+            .unwrap_or_else(|| Utc.fix());
+        let local = date.with_timezone(&offset);
         DateView {
-            iso: date.to_rfc3339_opts(SecondsFormat::Secs, true),
-            display: date.format("%B %-d, %Y").to_string(),
-            year: chrono::Datelike::year(&date),
+            iso: local.to_rfc3339_opts(SecondsFormat::Secs, true),
+            display: local.format("%B %-d, %Y").to_string(),
+            year: chrono::Datelike::year(&local),
         }
     }
 }
@@ -143,8 +148,10 @@ impl<'a> EntryView<'a> {
             slug: &entry.slug,
             permalink: format!("{base_url}{url}"),
             url,
-            date: entry.date.map(DateView::new),
-            updated: entry.updated.map(DateView::new),
+            date: entry.date.map(|d| DateView::new(d, entry.date_offset)),
+            updated: entry
+                .updated
+                .map(|d| DateView::new(d, entry.updated_offset)),
             draft: entry.draft,
             tags: entry
                 .tags

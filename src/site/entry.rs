@@ -143,6 +143,12 @@ pub struct Entry {
     pub title: String,
     pub date: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
+    /// The UTC offset (seconds east) the date was written in, or the site time zone's at that
+    /// date; dates are shown in it. `None`: shown in UTC.
+    #[serde(default)]
+    pub date_offset: Option<i32>,
+    #[serde(default)]
+    pub updated_offset: Option<i32>,
     pub draft: bool,
     pub tags: Vec<Tag>,
     pub description: Option<String>,

@@ -124,7 +124,8 @@ impl Writer {
             None => self.new_source_path(working, kind, &slug)?,
         };
         let now = self.clock.now();
-        let text = admin::source_text(&input, kind, &slug, existing.as_deref(), now);
+        let tz = working.config.tz();
+        let text = admin::source_text(&input, kind, &slug, existing.as_deref(), now, tz);
         self.stage_entry(working, actor, source, text, batch)
     }
 

@@ -112,17 +112,18 @@ impl Writer {
         // Reading, hashing and compiling run on every core; admitting stays in file order, so
         // which of two clashing files wins does not depend on thread timing.
         let (site, markdown) = (&working, &self.markdown);
+        let tz = working.config.tz();
         let prepared: Vec<Prepared> = files
             .markdown
             .par_iter()
             .map(|(source, path)| match pipeline::read(source, path) {
                 Err(d) => Prepared::Unreadable(d),
                 Ok(text) => {
-                    let hash = source_hash(&text);
+                    let hash = source_hash(&text, tz);
                     if site.entry(source).is_some_and(|e| e.source_hash == hash) {
                         Prepared::Unchanged(source.clone())
                     } else {
-                        let compiled = compile(source, &text, markdown);
+                        let compiled = compile(source, &text, markdown, tz);
                         Prepared::Compiled(source.clone(), text, Box::new(compiled))
                     }
                 }
@@ -261,12 +262,13 @@ impl Writer {
         text: String,
         batch: &mut Batch,
     ) -> Ingested {
-        let hash = source_hash(&text);
+        let tz = working.config.tz();
+        let hash = source_hash(&text, tz);
         if working.entry(source).is_some_and(|e| e.source_hash == hash) {
             self.clear_error(&source.display_path());
             return Ingested::Unchanged;
         }
-        let compiled = compile(source, &text, &self.markdown);
+        let compiled = compile(source, &text, &self.markdown, tz);
         self.admit_compiled(working, source, text, compiled, batch)
     }
 

@@ -221,6 +221,7 @@ impl Writer {
             Ok(config) if config == self.file_config => {}
             Ok(config) => {
                 let theme_changed = config.theme != self.file_config.theme;
+                let timezone_changed = config.timezone != self.file_config.timezone;
                 self.file_config = config;
                 self.errors.remove(CONFIG_FILE);
                 info!("{CONFIG_FILE} reloaded");
@@ -229,6 +230,10 @@ impl Writer {
                     self.reload_theme();
                 } else {
                     self.render_all();
+                }
+                if timezone_changed {
+                    // Floating dates mean other instants now: every file compiles again.
+                    self.reconcile();
                 }
             }
             Err(diagnostic) => self.report(diagnostic),

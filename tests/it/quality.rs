@@ -291,3 +291,50 @@ fn tags_that_share_a_slug_are_kept_apart_or_reported() {
         "{report}"
     );
 }
+
+#[test]
+fn dates_are_shown_in_their_own_offset_or_the_site_time_zone() {
+    let site = TestSite::empty();
+    site.post("evening", "Evening", "2015-06-06T21:10:30-04:00", &[], "x");
+    site.post("floating", "Floating", "2015-06-06 23:30", &[], "x");
+    let server = site.serve();
+    let evening = server.get("/posts/evening/").text();
+    assert!(
+        evening.contains("datetime=\"2015-06-06T21:10:30-04:00\">June 6, 2015</time>"),
+        "{evening}"
+    );
+    let floating = server.get("/posts/floating/").text();
+    assert!(floating.contains("datetime=\"2015-06-06T23:30:00Z\">June 6, 2015</time>"));
+    drop(server);
+
+    // With a site time zone, a date written without an offset is local time there: shown as
+    // written, and placed at the right instant (feeds carry the instant).
+    site.write(
+        "quire.toml",
+        "title = \"T\"\nbase_url = \"https://example.com\"\ntimezone = \"America/New_York\"\n",
+    );
+    let server = site.serve();
+    let floating = server.get("/posts/floating/").text();
+    assert!(
+        floating.contains("datetime=\"2015-06-06T23:30:00-04:00\">June 6, 2015</time>"),
+        "{floating}"
+    );
+    let feed: serde_json::Value = serde_json::from_slice(&server.get("/feed.json").body).unwrap();
+    let floating_item = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Floating")
+        .unwrap();
+    assert_eq!(floating_item["date_published"], "2015-06-07T03:30:00Z");
+    drop(server);
+
+    site.write("quire.toml", "title = \"T\"\ntimezone = \"Mars/Olympus\"\n");
+    let out = site.quire(&["check", "--root", site.root().to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("quire.toml:2: timezone must be an IANA time zone name"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
