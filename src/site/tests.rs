@@ -12,6 +12,8 @@ fn post(name: &str, day: u32, tags: &[&str]) -> Entry {
         slug: entry::Slug::from_slugified(name.to_owned()),
         title: name.to_owned(),
         date: Utc.with_ymd_and_hms(2024, 1, day, 0, 0, 0).single(),
+        date_offset: None,
+        updated_offset: None,
         updated: None,
         draft: false,
         tags: tags

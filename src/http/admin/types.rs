@@ -306,7 +306,8 @@ mod tests {
         let mut site = Site::new(Arc::new(Config::default()), now);
         let source = SourcePath::new("posts/later.md").unwrap_or_else(|| unreachable!());
         let text = "+++\ntitle = \"Later\"\ndate = 2020-06-01T00:00:00Z\n+++\nx\n";
-        let (entry, _) = compile(&source, text, &Markdown::new()).unwrap_or_else(|d| panic!("{d}"));
+        let (entry, _) =
+            compile(&source, text, &Markdown::new(), None).unwrap_or_else(|d| panic!("{d}"));
         let _ = site.upsert(entry.clone());
         // By the wall clock this post is long published; by the site's clock it is not yet.
         assert_eq!(entry_summary(&site, &entry).status, "scheduled");
