@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use tokio::sync::oneshot;
 
 use crate::change::{Actor, EventSeq, MediaHash, MediaInfo, Settings};
-use crate::content::compile::{WrittenDate, parse_date};
+use crate::content::dates::{WrittenDate, parse_date};
 use crate::content::slug::{slugify, tag_slug};
 use crate::site::entry::{Entry, EntryKind};
 

@@ -1,6 +1,7 @@
 //! Turns files under `content/` into compiled entries, and says exactly where a file is wrong.
 
 pub mod compile;
+pub mod dates;
 pub mod footnotes;
 pub mod front_matter;
 pub mod markdown;
