@@ -2,4 +2,5 @@
 
 pub mod bench;
 pub mod corpus;
+pub mod gates;
 pub mod http;

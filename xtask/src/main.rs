@@ -7,7 +7,10 @@ const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
-  ci                     fmt --check, clippy -D warnings, every test (what CI runs)
+  ci                     fmt --check, clippy -D warnings, every test, then the gates (what CI runs)
+  gates [--quire PATH]   the page checkers on a generated site: Atom RELAX NG, sitemap XSD,
+                         JSON Feed schema, feedparser, Nu HTML Checker, axe-core, Lighthouse;
+                         screenshots in target/gates/screenshots/
   bench [options]        measure Quire against Hugo and nginx; writes target/bench/report.json
       --posts N          corpus size (default 10000)
       --quick            a small corpus and short runs, for development
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("bench") => bench(&args[1..]),
+        Some("gates") => gates(&args[1..], true),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -69,7 +73,56 @@ fn ci() -> Result<(), String> {
         "warnings",
     ])?;
     cargo(&["test", "--workspace"])?;
-    Ok(())
+    // In CI every gate must run; on a developer's machine without the checkers, say so.
+    gates(&[], std::env::var_os("CI").is_some())
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+}
+
+fn gates(args: &[String], required: bool) -> Result<(), String> {
+    let root = workspace();
+    let quire = match args {
+        [flag, path] if flag == "--quire" => PathBuf::from(path),
+        [] => {
+            cargo(&["build", "--bin", "quire"])?;
+            target_dir().join("debug").join("quire")
+        }
+        _ => return Err(format!("usage: cargo xtask gates [--quire PATH]\n\n{HELP}")),
+    };
+    let tools = match xtask::gates::Tools::find(&root) {
+        Ok(tools) => tools,
+        Err(missing) if !required => {
+            eprintln!("gates skipped: {missing}\n(.ci/run installs them; CI runs every gate)");
+            return Ok(());
+        }
+        Err(missing) => return Err(format!("gates cannot run: {missing}")),
+    };
+    let options = xtask::gates::Options {
+        quire,
+        out: target_dir().join("gates"),
+    };
+    let started = std::time::Instant::now();
+    let outcomes = xtask::gates::run(&root, &tools, &options)?;
+    println!("\n{}", xtask::gates::table(&outcomes));
+    let failed: Vec<&xtask::gates::Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
+    for o in &failed {
+        eprintln!("--- {} ---\n{}\n", o.gate, o.detail);
+    }
+    let passed = outcomes.len() - failed.len();
+    println!(
+        "gates: {passed} passed, {} failed ({:.0?})",
+        failed.len(),
+        started.elapsed()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} gates failed", failed.len()))
+    }
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
