@@ -174,7 +174,8 @@ fn same_bytes(server: &serve::Server, export: &Path) -> Result<String, String> {
     }
 }
 
-fn files_named(dir: &Path, name: &str) -> Vec<PathBuf> {
+/// Every file under `dir` whose path passes `keep`, sorted.
+fn files_where(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return found;
@@ -182,13 +183,17 @@ fn files_named(dir: &Path, name: &str) -> Vec<PathBuf> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            found.extend(files_named(&path, name));
-        } else if path.file_name().is_some_and(|n| n == name) {
+            found.extend(files_where(&path, keep));
+        } else if keep(&path) {
             found.push(path);
         }
     }
     found.sort();
     found
+}
+
+fn files_named(dir: &Path, name: &str) -> Vec<PathBuf> {
+    files_where(dir, &|p| p.file_name().is_some_and(|n| n == name))
 }
 
 fn xmllint(tools: &Tools, flag: &str, schema: &Path, files: &[PathBuf]) -> Result<String, String> {
@@ -242,7 +247,7 @@ fn feeds(
 }
 
 fn nu(tools: &Tools, export: &Path, reports: &Path) -> Result<String, String> {
-    let html = files_named_ending(export, ".html");
+    let html = files_where(export, &|p| p.extension().is_some_and(|e| e == "html"));
     let (_, _, stderr) = output(
         Command::new(&tools.java)
             .arg("-jar")
@@ -287,23 +292,6 @@ fn nu(tools: &Tools, export: &Path, reports: &Path) -> Result<String, String> {
                 .join("\n")
         ))
     }
-}
-
-fn files_named_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return found;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(files_named_ending(&path, suffix));
-        } else if path.to_string_lossy().ends_with(suffix) {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
 }
 
 fn axe(
