@@ -27,6 +27,9 @@ pub struct Options {
     pub edit_samples: usize,
     pub wrk_seconds: u32,
     pub throughput_runs: usize,
+    /// How many of the (page, encoding) pairs rows 4 and 5 measure: all six, or fewer for a
+    /// smoke run, which only proves the harness works.
+    pub throughput_targets: usize,
     pub admin_writes: usize,
     pub install_peers: bool,
     /// A prebuilt `quire`; when absent the harness builds the release binary.
@@ -44,6 +47,7 @@ impl Options {
             edit_samples: 20,
             wrk_seconds: 5,
             throughput_runs: 5,
+            throughput_targets: 6,
             admin_writes: 2_000,
             install_peers: false,
             quire_bin: None,
@@ -70,6 +74,7 @@ impl Options {
             edit_samples: 2,
             wrk_seconds: 1,
             throughput_runs: 1,
+            throughput_targets: 1,
             admin_writes: 16,
             quire_bin: Some(quire_bin),
             mode: "smoke",
@@ -246,12 +251,16 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
             )?),
             None => None,
         };
-        for (path, label) in [
+        let targets = [
             (format!("/posts/{target_post}/"), "post"),
             ("/".to_owned(), "home"),
             ("/atom.xml".to_owned(), "atom.xml"),
-        ] {
-            for br in [false, true] {
+        ]
+        .into_iter()
+        .flat_map(|(path, label)| [false, true].map(|br| (path.clone(), label, br)))
+        .take(options.throughput_targets);
+        for (path, label, br) in targets {
+            {
                 let (mut q_rps, mut q_p99, mut n_rps) = (Vec::new(), Vec::new(), Vec::new());
                 for _ in 0..options.throughput_runs {
                     let (rps, p99) = wrk_run(wrk, server.addr, &path, br, options.wrk_seconds)?;
