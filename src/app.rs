@@ -73,6 +73,7 @@ pub fn serve(paths: SitePaths, addr: &str, clock: SharedClock) -> Result<(), Ser
         );
     }
     info!("serving {} at {url}/", paths.root.display());
+    info!("admin at {url}/admin/");
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || crate::http::app(state.clone()))
             .listen(listener)

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use crate::diagnostic::Diagnostic;
 use crate::render::Renderer;
 use crate::render::page::PageTable;
 use crate::site::Site;
@@ -14,6 +15,8 @@ pub struct Snapshot {
     pub pages: PageTable,
     /// The renderer of this state, for previews.
     pub renderer: Arc<Renderer>,
+    /// Files that are wrong now (`path:line: message`); their last good versions are served.
+    pub errors: Arc<Vec<Diagnostic>>,
 }
 
 /// The current snapshot, shared by the writer (which stores) and every reader (which loads).

@@ -83,6 +83,19 @@ async fn authenticate(req: &HttpRequest, state: &web::Data<AppState>) -> Option<
             session: None,
         });
     }
+    let (user, hash) = session_user(req, state).await?;
+    Some(Authed {
+        actor: Actor::User(user),
+        session: Some(hash),
+    })
+}
+
+/// The user of the request's session cookie, with the session id's hash, if the session lives.
+pub(in crate::http) async fn session_user(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+) -> Option<(String, String)> {
+    let now = state.clock.now().timestamp();
     let id = session_cookie(req)?;
     let hash = secret_hash(&id);
     let config = state.published.load().site.config.clone();
@@ -96,10 +109,7 @@ async fn authenticate(req: &HttpRequest, state: &web::Data<AppState>) -> Option<
     .ok()?
     .ok()
     .flatten()?;
-    Some(Authed {
-        actor: Actor::User(user),
-        session: Some(hash),
-    })
+    Some((user, hash))
 }
 
 pub fn session_cookie(req: &HttpRequest) -> Option<String> {
@@ -115,7 +125,7 @@ pub fn session_cookie(req: &HttpRequest) -> Option<String> {
 
 /// CSRF: the request must say it comes from this site. `Sec-Fetch-Site: same-origin` (sent by
 /// browsers) or an `Origin` equal to the site's (or to the Host it was sent to) will do.
-fn same_origin(req: &HttpRequest, state: &AppState) -> bool {
+pub(in crate::http) fn same_origin(req: &HttpRequest, state: &AppState) -> bool {
     let headers = req.headers();
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin") {
         return true;

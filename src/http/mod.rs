@@ -4,6 +4,7 @@ mod admin;
 pub mod auth;
 mod error;
 mod public;
+mod ui;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub markdown: Arc<Markdown>,
     /// "Now" for sessions and tokens.
     pub clock: SharedClock,
+    /// The admin web UI's templates.
+    pub ui: ui::Ui,
     /// The OpenAPI document, serialized once.
     pub openapi: String,
 }
@@ -54,6 +57,7 @@ impl AppState {
             limiter: LoginLimiter::default(),
             markdown,
             clock,
+            ui: ui::Ui::new(),
             openapi: admin::openapi_json(),
         }
     }
@@ -134,7 +138,8 @@ pub fn app(
         .app_data(path)
         .service(admin::scope())
         .split_for_parts();
-    app.default_service(web::to(public::serve))
+    app.service(ui::scope())
+        .default_service(web::to(public::serve))
 }
 
 #[cfg(test)]

@@ -156,6 +156,7 @@ impl Writer {
             site: site.clone(),
             pages: PageTable::default(),
             renderer: renderer.clone(),
+            errors: Arc::default(),
         }));
         let mut writer = Writer {
             paths,
@@ -262,6 +263,19 @@ impl Writer {
         }
         if !commands.is_empty() {
             self.apply_admin(commands);
+        }
+        // A file that broke or was fixed without any page changing still shows in the admin.
+        if self.mode == Mode::Serve {
+            let published = self.published.load();
+            let same = published.errors.len() == self.errors.len()
+                && published
+                    .errors
+                    .iter()
+                    .zip(self.errors.values())
+                    .all(|(a, b)| a == b);
+            if !same {
+                self.swap();
+            }
         }
     }
 

@@ -158,11 +158,12 @@ impl Writer {
         count
     }
 
-    fn swap(&self) {
+    pub(super) fn swap(&self) {
         self.published.store(Arc::new(Snapshot {
             site: self.site.clone(),
             pages: self.pages.clone(),
             renderer: self.renderer.clone(),
+            errors: Arc::new(self.errors.values().cloned().collect()),
         }));
     }
 

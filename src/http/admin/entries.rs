@@ -58,7 +58,11 @@ fn entry_response(state: &AppState, status: StatusCode, reply: AdminReply) -> Ht
 }
 
 /// The entries of one kind that pass the query's filters, newest first (undated last).
-fn matching<'a>(snapshot: &'a Snapshot, kind: EntryKind, query: &ListQuery) -> Vec<&'a Entry> {
+pub(in crate::http) fn matching<'a>(
+    snapshot: &'a Snapshot,
+    kind: EntryKind,
+    query: &ListQuery,
+) -> Vec<&'a Entry> {
     let site = &snapshot.site;
     let needle = query
         .q

@@ -29,13 +29,24 @@ pub async fn media_list(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// An uploaded file, and the small text fields sent before it (a form's CSRF token).
+pub(in crate::http) struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// Text fields read before the file: few and short.
+const MAX_TEXT_FIELDS: usize = 16;
+const MAX_TEXT_FIELD_BYTES: usize = 4096;
+
 /// Reads the multipart field `file` into memory, refusing more than `limit` bytes as soon as
-/// they arrive. Returns the uploaded name and the bytes, or the response to send.
-async fn read_upload(
+/// they arrive. Returns the file, or the response to send.
+pub(in crate::http) async fn read_upload(
     req: &HttpRequest,
     mut payload: Multipart,
     limit: usize,
-) -> Result<(String, Vec<u8>), HttpResponse> {
+) -> Result<Upload, HttpResponse> {
     let too_large = || {
         json_error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -54,6 +65,7 @@ async fn read_upload(
     if declared.is_some_and(|n| n > limit.saturating_add(MULTIPART_OVERHEAD)) {
         return Err(too_large());
     }
+    let mut fields = std::collections::BTreeMap::new();
     while let Some(field) = payload.next().await {
         let Ok(mut field) = field else {
             return Err(admin_error(field_error(
@@ -61,14 +73,14 @@ async fn read_upload(
                 "the multipart body is malformed",
             )));
         };
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field
+        let name = field.name().unwrap_or_default().to_owned();
+        let is_file = name == "file";
+        let file_name = field
             .content_disposition()
             .and_then(|d| d.get_filename())
             .unwrap_or("upload")
             .to_owned();
+        let cap = if is_file { limit } else { MAX_TEXT_FIELD_BYTES };
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let Ok(chunk) = chunk else {
@@ -77,15 +89,29 @@ async fn read_upload(
                     "the upload was interrupted",
                 )));
             };
-            if bytes.len() + chunk.len() > limit {
-                return Err(too_large());
+            if bytes.len() + chunk.len() > cap {
+                return Err(if is_file {
+                    too_large()
+                } else {
+                    admin_error(field_error(&name, "this field is too long"))
+                });
             }
             bytes.extend_from_slice(&chunk);
+        }
+        if !is_file {
+            if fields.len() < MAX_TEXT_FIELDS {
+                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
+            continue;
         }
         if bytes.is_empty() {
             return Err(admin_error(field_error("file", "the file is empty")));
         }
-        return Ok((name, bytes));
+        return Ok(Upload {
+            file_name,
+            bytes,
+            fields,
+        });
     }
     Err(admin_error(field_error(
         "file",
@@ -106,13 +132,13 @@ pub async fn media_upload(
     payload: Multipart,
 ) -> HttpResponse {
     let limit = state.published.load().site.config.admin.max_upload_bytes();
-    let (file_name, bytes) = match read_upload(&req, payload, limit).await {
+    let upload = match read_upload(&req, payload, limit).await {
         Ok(upload) => upload,
         Err(response) => return response,
     };
     let request = AdminRequest::AddMedia {
-        file_name,
-        bytes: bytes.into(),
+        file_name: upload.file_name,
+        bytes: upload.bytes.into(),
     };
     match submit(&state, &authed, request).await {
         Ok(AdminReply::Media { media, created }) => {

@@ -2,11 +2,11 @@
 //! derived) and `submit`, the one way a handler hands a write to the writer. One file per
 //! resource: `session`, `entries` (posts and pages), `media`, `site`; bodies in `types`.
 
-mod entries;
-mod media;
+pub(in crate::http) mod entries;
+pub(in crate::http) mod media;
 mod session;
 mod site;
-mod types;
+pub(in crate::http) mod types;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -16,18 +16,26 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{InfoBuilder, OpenApi, SecurityRequirement};
 use utoipa_actix_web::AppExt;
 
-use crate::admin::{AdminCommand, AdminReply, AdminRequest};
+use crate::admin::{AdminCommand, AdminError, AdminReply, AdminRequest};
 use crate::http::AppState;
 use crate::http::auth::Authed;
 use crate::http::error::{admin_error, json_error};
 use crate::writer::Input;
 
+/// Why a write was not done.
+pub(in crate::http) enum SubmitError {
+    /// The writer checked it and said no (invalid fields, stale ETag, not found...).
+    Refused(AdminError),
+    /// The writer is gone: the server is shutting down.
+    Unavailable(&'static str),
+}
+
 /// Sends a write to the writer and waits until it is durable and published.
-async fn submit(
+pub(in crate::http) async fn submit_raw(
     state: &AppState,
     authed: &Authed,
     request: AdminRequest,
-) -> Result<AdminReply, HttpResponse> {
+) -> Result<AdminReply, SubmitError> {
     let (reply, answer) = tokio::sync::oneshot::channel();
     let command = AdminCommand {
         actor: authed.actor.clone(),
@@ -35,21 +43,29 @@ async fn submit(
         reply,
     };
     if state.writer.send(Input::Admin(Box::new(command))).is_err() {
-        return Err(json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "the server is shutting down",
-        ));
+        return Err(SubmitError::Unavailable("the server is shutting down"));
     }
     match answer.await {
         Ok(Ok(reply)) => Ok(reply),
-        Ok(Err(e)) => Err(admin_error(e)),
-        Err(_) => Err(json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "the writer stopped",
-        )),
+        Ok(Err(e)) => Err(SubmitError::Refused(e)),
+        Err(_) => Err(SubmitError::Unavailable("the writer stopped")),
     }
+}
+
+/// `submit_raw` for the JSON API: refusals as JSON errors, 503 when the writer is gone.
+pub(in crate::http) async fn submit(
+    state: &AppState,
+    authed: &Authed,
+    request: AdminRequest,
+) -> Result<AdminReply, HttpResponse> {
+    submit_raw(state, authed, request)
+        .await
+        .map_err(|e| match e {
+            SubmitError::Refused(e) => admin_error(e),
+            SubmitError::Unavailable(m) => {
+                json_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m)
+            }
+        })
 }
 
 /// The admin API's routes. Registered through utoipa, so the OpenAPI document is derived from

@@ -1,0 +1,119 @@
+//! Site settings in the admin: title, description, author, posts per page. Saved as a settings
+//! event over `quire.toml`; the site re-renders before the page comes back.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use tera::Context;
+
+use super::page::{Frame, Session, render, see_other};
+use crate::admin::{AdminRequest, SettingsChange};
+use crate::http::AppState;
+use crate::http::admin::types::settings_out;
+use crate::http::admin::{SubmitError, submit_raw};
+use crate::http::auth::Authed;
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    csrf: Option<String>,
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    author: String,
+    posts_per_page: String,
+}
+
+async fn page(
+    state: &web::Data<AppState>,
+    session: &Session,
+    status: StatusCode,
+    notice: Option<String>,
+    problem: Option<String>,
+) -> HttpResponse {
+    let mut data = Context::new();
+    data.insert(
+        "settings",
+        &settings_out(&state.published.load().site.config),
+    );
+    let frame = Frame {
+        title: "Settings",
+        section: "settings",
+        user: Some(&session.user),
+        csrf: &session.csrf,
+        notice,
+        problem,
+    };
+    render(state, status, "settings.html", frame, data).await
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<DoneQuery>,
+) -> HttpResponse {
+    let session = match Session::of(&req, &state).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let notice = (query.done.as_deref() == Some("saved"))
+        .then(|| "Settings saved; the site shows them.".to_owned());
+    page(&state, &session, StatusCode::OK, notice, None).await
+}
+
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<SettingsForm>,
+) -> HttpResponse {
+    let session = match Session::for_form(&req, &state, form.csrf.as_deref()).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let Ok(posts_per_page) = form.posts_per_page.trim().parse::<usize>() else {
+        let problem = "posts per page: give a number from 1 to 100".to_owned();
+        return page(
+            &state,
+            &session,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(problem),
+        )
+        .await;
+    };
+    let input = SettingsChange {
+        title: Some(form.title.clone()),
+        description: Some(form.description.clone()),
+        author: Some(form.author.clone()),
+        posts_per_page: Some(posts_per_page),
+    };
+    let authed = Authed {
+        actor: crate::change::Actor::User(session.user.clone()),
+        session: Some(session.id_hash.clone()),
+    };
+    match submit_raw(&state, &authed, AdminRequest::PutSettings { input }).await {
+        Ok(_) => see_other("/admin/settings?done=saved"),
+        Err(SubmitError::Refused(crate::admin::AdminError::Invalid(fields))) => {
+            let problem = fields
+                .iter()
+                .map(|(f, m)| format!("{f}: {m}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            page(
+                &state,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(problem),
+            )
+            .await
+        }
+        Err(SubmitError::Refused(e)) => crate::http::error::internal(e),
+        Err(SubmitError::Unavailable(m)) => HttpResponse::ServiceUnavailable().body(m),
+    }
+}
