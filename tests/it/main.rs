@@ -6,6 +6,7 @@ mod admin_auth;
 mod admin_entries;
 mod admin_routes;
 mod admin_site;
+mod admin_ui;
 mod bench;
 mod build;
 mod cli;

@@ -81,6 +81,7 @@ pub fn scope() -> utoipa_actix_web::scope::Scope<
 > {
     utoipa_actix_web::scope::scope("/admin/api")
         .wrap(middleware::from_fn(crate::http::auth::require_auth))
+        .wrap(crate::http::ui::security_headers())
         .service(session::session_create)
         .service(session::session_get)
         .service(session::session_delete)

@@ -21,11 +21,13 @@ pub struct DoneQuery {
 #[derive(Deserialize)]
 pub struct SettingsForm {
     csrf: Option<String>,
+    #[serde(default)]
     title: String,
     #[serde(default)]
     description: String,
     #[serde(default)]
     author: String,
+    #[serde(default)]
     posts_per_page: String,
 }
 
