@@ -74,6 +74,7 @@ pub fn run(workspace: &Path, tools: &Tools, options: &Options) -> Result<Vec<Out
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     site::write(&site_dir)?;
+    add_admin(options, &site_dir)?;
     let validators = workspace
         .parent()
         .map(|p| p.join("shared").join("validators"))
@@ -100,6 +101,10 @@ pub fn run(workspace: &Path, tools: &Tools, options: &Options) -> Result<Vec<Out
     outcomes.push(outcome(
         "axe-core",
         axe(tools, workspace, &base, &shots, &reports),
+    ));
+    outcomes.push(outcome(
+        "admin UI in Chromium",
+        admin_ui(tools, workspace, &base, &shots, &reports),
     ));
     for name in LIGHTHOUSE_PAGES {
         let path = PAGES
@@ -131,6 +136,63 @@ fn output(command: &mut Command) -> Result<(bool, String, String), String> {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     ))
+}
+
+/// The gate site's admin account.
+const ADMIN_USER: &str = "gates";
+const ADMIN_PASSWORD: &str = "gates-password-not-secret";
+
+fn add_admin(options: &Options, site: &Path) -> Result<(), String> {
+    use std::io::Write;
+    let mut child = Command::new(&options.quire)
+        .args(["user", "add", ADMIN_USER, "--password-stdin", "--root"])
+        .arg(site)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("quire user add: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "{ADMIN_PASSWORD}").map_err(|e| e.to_string())?;
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("quire user add failed".to_owned())
+    }
+}
+
+/// The admin flows (with and without JavaScript), axe on every admin page, screenshots.
+fn admin_ui(
+    tools: &Tools,
+    workspace: &Path,
+    base: &str,
+    shots: &Path,
+    reports: &Path,
+) -> Result<String, String> {
+    let (ok, stdout, stderr) = output(
+        Command::new(&tools.node)
+            .arg(workspace.join("xtask/gates/admin.mjs"))
+            .arg(base)
+            .arg(shots)
+            .env("CHROME_PATH", &tools.chromium)
+            .env("ADMIN_USER", ADMIN_USER)
+            .env("ADMIN_PASSWORD", ADMIN_PASSWORD),
+    )?;
+    let _ = std::fs::write(reports.join("admin.json"), &stdout);
+    let report: Value = serde_json::from_str(&stdout).map_err(|_| format!("{stdout}{stderr}"))?;
+    let steps = report["steps"].as_array().map_or(0, Vec::len);
+    if ok {
+        Ok(format!(
+            "{steps} steps with and without JavaScript; 0 axe violations on 8 admin pages × light, dark × 1280, 390 px"
+        ))
+    } else {
+        Err(format!(
+            "failures: {}\nviolations: {}",
+            report["failures"],
+            serde_json::to_string_pretty(&report["violations"]).unwrap_or_default()
+        ))
+    }
 }
 
 fn build(options: &Options, site: &Path, export: &Path) -> Result<String, String> {

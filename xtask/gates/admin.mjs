@@ -1,0 +1,151 @@
+// The admin web UI in Debian's Chromium: the whole flow with JavaScript, the same flow with
+// JavaScript disabled, a keyboard save, axe-core on every admin page (light and dark), and
+// screenshots at desktop and phone widths. Prints one JSON report; exits 1 on any failure.
+//
+// node admin.mjs BASE_URL SCREENSHOT_DIR   (ADMIN_USER and ADMIN_PASSWORD in the environment)
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const [base, shots] = process.argv.slice(2);
+const user = process.env.ADMIN_USER;
+const password = process.env.ADMIN_PASSWORD;
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+// A valid 2×2 PNG.
+const png = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73000000124944415478" +
+    "9c63f8cfc0f0ffff7f100602003cd109f733d2d85d0000000049454e44ae426082", "hex");
+
+const report = { steps: [], violations: [], failures: [] };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+
+async function step(name, body) {
+  try {
+    await body();
+    report.steps.push(name);
+  } catch (error) {
+    report.failures.push(`${name}: ${error.message.split("\n")[0]}`);
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function login(page) {
+  await page.goto(base + "/admin/");
+  expect(page.url().includes("/admin/login"), `not sent to the login: ${page.url()}`);
+  await page.fill("#username", user);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/admin\/$/);
+}
+
+/// Create, publish, restore: the core of writing, with or without JavaScript.
+async function writeAndPublish(page, title, label) {
+  await page.goto(base + "/admin/posts/new");
+  await page.fill("#title", title);
+  await page.fill("#body", "First *version* of the text.");
+  await page.fill("#tags", "gates, admin");
+  await page.check("#draft");
+  await page.click('button[value="save"]');
+  await page.waitForURL(/done=created/);
+  const editUrl = page.url().split("?")[0];
+  const slug = editUrl.split("/").pop();
+  await page.fill("#body", "## A preview heading\n\nSecond version.");
+  await page.click('button[value="preview"]');
+  expect(await page.isVisible(".preview h2"), `${label}: the preview shows no heading`);
+  await page.uncheck("#draft");
+  await page.click('button[value="save"]');
+  await page.waitForURL(/done=saved/);
+  const publicPage = await page.context().request.get(`${base}/posts/${slug}/`);
+  expect(publicPage.status() === 200, `${label}: /posts/${slug}/ answers ${publicPage.status()}`);
+  expect((await publicPage.text()).includes("Second version."), `${label}: the public page is stale`);
+  const feed = await (await page.context().request.get(`${base}/atom.xml`)).text();
+  expect(feed.includes(title.replace(/&/g, "&amp;")), `${label}: the feed lacks the post`);
+  await page.goto(`${editUrl}/history`);
+  const restore = page.locator("form button").last();
+  await restore.click();
+  await page.waitForURL(/done=restored/);
+  expect((await page.inputValue("#body")).includes("First *version*"), `${label}: restore did not bring the first text back`);
+  return editUrl;
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await step("wrong password is refused", async () => {
+    await page.goto(base + "/admin/login");
+    await page.fill("#username", user);
+    await page.fill("#password", "not the password");
+    await page.click("button[type=submit]");
+    expect((await page.textContent(".problem")).includes("Wrong user name or password"), "no message");
+  });
+  await step("log in", () => login(page));
+  let editUrl;
+  await step("write, preview, publish, restore (JavaScript on)", async () => {
+    editUrl = await writeAndPublish(page, "Written in a browser & tested", "js");
+  });
+  await step("Ctrl+S saves", async () => {
+    await page.goto(editUrl);
+    await page.fill("#body", "Saved from the keyboard.");
+    await page.focus("#body");
+    await page.keyboard.press("Control+s");
+    await page.waitForURL(/done=saved/);
+  });
+  await step("upload an image", async () => {
+    await page.goto(base + "/admin/media");
+    await page.setInputFiles("#file", { name: "dot.png", mimeType: "image/png", buffer: png });
+    await page.click(".upload button[type=submit]");
+    await page.waitForURL(/done=uploaded/);
+    expect((await page.textContent(".media-grid")).includes("dot.png"), "the file is not listed");
+  });
+  for (const colorScheme of ["light", "dark"]) {
+    for (const width of [1280, 390]) {
+      await step(`axe and screenshots, ${colorScheme}, ${width} px`, async () => {
+        // The admin's CSP refuses injected scripts, as it should; the checker's context may inject axe.
+        const ctx = await browser.newContext({ colorScheme, viewport: { width, height: 900 }, bypassCSP: true,
+                                               storageState: await context.storageState() });
+        const p = await ctx.newPage();
+        const pages = [["dashboard", "/admin/"], ["posts", "/admin/posts"], ["new-post", "/admin/posts/new"],
+                       ["editor", editUrl.replace(base, "")], ["history", editUrl.replace(base, "") + "/history"],
+                       ["media", "/admin/media"], ["settings", "/admin/settings"], ["pages", "/admin/pages"]];
+        for (const [name, path] of pages) {
+          await p.goto(base + path);
+          await p.addScriptTag({ content: axeSource });
+          const result = await p.evaluate(() => window.axe.run(document));
+          for (const v of result.violations) {
+            report.violations.push({ page: name, colorScheme, width, rule: v.id, impact: v.impact, help: v.help,
+                                     nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) });
+          }
+          await p.screenshot({ path: `${shots}/admin-${name}-${colorScheme}-${width}.png`, fullPage: true });
+        }
+        await ctx.close();
+      });
+    }
+  }
+  await step("log out", async () => {
+    await page.goto(base + "/admin/");
+    await page.click(".logout button");
+    await page.waitForURL(/\/admin\/login/);
+    await page.goto(base + "/admin/posts");
+    expect(page.url().includes("/admin/login"), "still logged in after logging out");
+  });
+  await context.close();
+
+  const plain = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 900 } });
+  const nojs = await plain.newPage();
+  await step("log in without JavaScript", () => login(nojs));
+  await step("write, preview, publish, restore (JavaScript off)", () =>
+    writeAndPublish(nojs, "Written without JavaScript", "no-js"));
+  await plain.close();
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(report, null, 2));
+process.exit(report.failures.length === 0 && report.violations.length === 0 ? 0 : 1);
