@@ -9,11 +9,18 @@ fn bench_harness_runs_in_smoke_mode() {
     let report =
         xtask::bench::run(&options, std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let ids: Vec<&str> = report.rows.iter().map(|r| r.id.as_str()).collect();
-    for id in ["1a", "1b", "2", "3", "6a", "6b", "6c", "7a", "7b", "8"] {
+    for id in [
+        "1a", "1b", "2", "3", "6a", "6b", "6c", "7a", "7b", "8", "9a", "9b", "9c",
+    ] {
         assert!(ids.contains(&id), "row {id} missing from {ids:?}");
     }
     let row = |id: &str| report.rows.iter().find(|r| r.id == id).unwrap();
     assert!(row("1a").quire.is_some() && row("2").quire.is_some() && row("3").quire.is_some());
+    assert!(row("9a").quire.is_some(), "the admin list page answered");
+    assert!(
+        row("9b").quire.as_ref().is_some_and(|s| s.median > 0.0),
+        "admin JS weighed"
+    );
     assert!(
         row("6a").note.is_empty(),
         "every admin write succeeded: {}",

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::corpus;
 use crate::http;
 
+mod admin_ui;
 mod procs;
 mod report;
 
@@ -339,6 +340,17 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
         &data,
         &work,
         options.admin_writes,
+    )?);
+
+    // 9. The admin web UI: the posts list at this size, and its weight.
+    log("9: admin UI list page and weight");
+    rows.extend(admin_ui::rows(
+        &bin,
+        &site,
+        &data,
+        &work,
+        options.edit_samples.max(5),
+        options.posts,
     )?);
 
     // 8. Binary size.
