@@ -69,8 +69,13 @@ async function writeAndPublish(page, title, label) {
   const feed = await (await page.context().request.get(`${base}/atom.xml`)).text();
   expect(feed.includes(title.replace(/&/g, "&amp;")), `${label}: the feed lacks the post`);
   await page.goto(`${editUrl}/history`);
-  const restore = page.locator("form button").last();
-  await restore.click();
+  // Saves of one session are one row; the earlier ones are listed under it.
+  for (const summary of await page.locator("details.saves summary").all()) await summary.click();
+  // Restore the oldest version: the one with the smallest revision number.
+  const buttons = await page.locator("button", { hasText: /^Restore #\d+$/ }).all();
+  const numbered = await Promise.all(buttons.map(async (b) => [Number((await b.textContent()).slice(9)), b]));
+  numbered.sort((a, b) => a[0] - b[0]);
+  await numbered[0][1].click();
   await page.waitForURL(/done=restored/);
   expect((await page.inputValue("#body")).includes("First *version*"), `${label}: restore did not bring the first text back`);
   return editUrl;
@@ -90,6 +95,48 @@ try {
   let editUrl;
   await step("write, preview, publish, restore (JavaScript on)", async () => {
     editUrl = await writeAndPublish(page, "Written in a browser & tested", "js");
+  });
+  await step("live preview, autosave of a draft, kept edits of a published post, drop upload", async () => {
+    await page.goto(base + "/admin/posts/new");
+    await page.fill("#title", "Autosaved draft");
+    await page.fill("#body", "start");
+    await page.check("#draft");
+    await page.click('button[value="save"]');
+    await page.waitForURL(/done=created/);
+    const draftUrl = page.url().split("?")[0];
+    const before = await page.inputValue('input[name="etag"]');
+    await page.locator("#body").pressSequentially("\n\n## Typed live", { delay: 5 });
+    await page.waitForSelector(".preview .content h2:has-text('Typed live')", { timeout: 5000 });
+    await page.waitForSelector(".autosave:has-text('Draft saved')", { timeout: 8000 });
+    expect((await page.inputValue('input[name="etag"]')) !== before, "the autosave did not move the ETag");
+    await page.reload();
+    expect((await page.inputValue("#body")).includes("## Typed live"), "the autosave did not reach the log");
+    // A dropped file is uploaded and its markdown inserted where the cursor is.
+    await page.evaluate(async (bytes) => {
+      const file = new File([new Uint8Array(bytes)], "dropped.png", { type: "image/png" });
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      document.querySelector("#body").dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, [...png, 0]);
+    await page.waitForFunction(() => document.querySelector("#body").value.includes("](/media/"), null, { timeout: 5000 });
+    // A published post's edits stay in the browser, not on the site, until saved.
+    await page.goto(base + "/admin/posts/new");
+    await page.fill("#title", "Published, then edited");
+    await page.fill("#body", "The published words.");
+    await page.click('button[value="save"]');
+    await page.waitForURL(/done=created/);
+    const publishedUrl = page.url().split("?")[0];
+    await page.fill("#body", "Unsaved words that must not go live.");
+    await page.waitForTimeout(2500);
+    const live = await (await page.context().request.get(publishedUrl.replace("/admin/posts/", "/posts/") + "/")).text();
+    expect(live.includes("The published words."), "the published post is not live");
+    expect(!live.includes("Unsaved words"), "an edit of a published post went live by itself");
+    await page.reload();
+    await page.click("text=Bring it back");
+    expect((await page.inputValue("#body")) === "Unsaved words that must not go live.", "the kept text was not offered back");
+    await page.click('button[value="save"]');
+    await page.waitForURL(/done=saved/);
+    void draftUrl;
   });
   await step("Ctrl+S saves", async () => {
     await page.goto(editUrl);

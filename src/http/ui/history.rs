@@ -20,9 +20,68 @@ struct RevisionLine {
     seq: i64,
     at: String,
     actor: String,
-    what: &'static str,
+    what: String,
     restorable: bool,
     restore_url: String,
+    /// The earlier saves of the same session, newest first, each restorable.
+    earlier: Vec<Save>,
+}
+
+#[derive(Serialize)]
+struct Save {
+    seq: i64,
+    at: String,
+    restore_url: String,
+}
+
+/// Saves by one person less than this apart are one session in the history (autosave writes
+/// every pause in typing to the log; each stays there, restorable, but is not a row of its own).
+const SESSION_GAP_SECONDS: i64 = 10 * 60;
+
+/// Groups the log's rows (newest first) into what a person calls revisions: a run of versions
+/// by the same actor, each within `SESSION_GAP_SECONDS` of the next, is one row; it restores
+/// to its newest version.
+fn coalesce(rows: Vec<crate::store::EventRow>, base: &str) -> Vec<RevisionLine> {
+    let time = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| t.timestamp())
+            .ok()
+    };
+    let mut lines: Vec<(RevisionLine, usize, Option<i64>)> = Vec::new();
+    for r in rows {
+        let version = r.kind == crate::change::event_kind::ENTRY_UPSERT;
+        let at = time(&r.at);
+        if let Some((line, count, oldest)) = lines.last_mut()
+            && version
+            && line.restorable
+            && line.actor == r.actor
+            && matches!((*oldest, at), (Some(o), Some(a)) if o - a <= SESSION_GAP_SECONDS)
+        {
+            *count += 1;
+            *oldest = at;
+            line.what = format!("{count} saves, the last shown");
+            line.earlier.push(Save {
+                seq: r.seq.0,
+                at: r.at,
+                restore_url: format!("{base}/restore/{}", r.seq.0),
+            });
+            continue;
+        }
+        lines.push((
+            RevisionLine {
+                seq: r.seq.0,
+                at: r.at,
+                actor: r.actor,
+                what: if version { "version" } else { "deleted" }.to_owned(),
+                restorable: version,
+                restore_url: format!("{base}/restore/{}", r.seq.0),
+                earlier: Vec::new(),
+            },
+            1,
+            at,
+        ));
+    }
+    lines.into_iter().map(|(line, _, _)| line).collect()
 }
 
 pub async fn show(
@@ -61,20 +120,7 @@ pub async fn show(
         Err(response) => return response,
     };
     let base = format!("/admin/{}/{slug}", plural(kind));
-    let revisions: Vec<RevisionLine> = rows
-        .into_iter()
-        .map(|r| {
-            let version = r.kind == crate::change::event_kind::ENTRY_UPSERT;
-            RevisionLine {
-                seq: r.seq.0,
-                at: r.at,
-                actor: r.actor,
-                what: if version { "version" } else { "deleted" },
-                restorable: version,
-                restore_url: format!("{base}/restore/{}", r.seq.0),
-            }
-        })
-        .collect();
+    let revisions = coalesce(rows, &base);
     let mut data = Context::new();
     data.insert("entry_title", &title);
     data.insert("edit_url", &base);
@@ -132,5 +178,45 @@ pub async fn restore(
                 .content_type("text/plain; charset=utf-8")
                 .body(format!("{problem}\n"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coalesce;
+    use crate::change::EventSeq;
+    use crate::store::EventRow;
+
+    fn row(seq: i64, at: &str, actor: &str, kind: &str) -> EventRow {
+        EventRow {
+            seq: EventSeq(seq),
+            at: at.to_owned(),
+            actor: actor.to_owned(),
+            kind: kind.to_owned(),
+            subject: "posts/a.md".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_typing_session_is_one_revision_and_restores_to_its_last_save() {
+        let upsert = crate::change::event_kind::ENTRY_UPSERT;
+        let rows = vec![
+            row(9, "2026-01-01T10:20:00.000Z", "user:ada", upsert),
+            row(8, "2026-01-01T10:12:00.000Z", "user:ada", upsert),
+            row(7, "2026-01-01T10:11:30.000Z", "user:ada", upsert),
+            row(6, "2026-01-01T10:00:00.000Z", "file", upsert),
+            row(5, "2026-01-01T09:00:00.000Z", "user:ada", upsert),
+        ];
+        let lines = coalesce(rows, "/admin/posts/a");
+        let seqs: Vec<i64> = lines.iter().map(|l| l.seq).collect();
+        assert_eq!(
+            seqs,
+            [9, 6, 5],
+            "ada's three saves are one row; a file edit breaks the run"
+        );
+        assert_eq!(lines[0].what, "3 saves, the last shown");
+        assert_eq!(lines[0].restore_url, "/admin/posts/a/restore/9");
+        let earlier: Vec<i64> = lines[0].earlier.iter().map(|s| s.seq).collect();
+        assert_eq!(earlier, [8, 7], "every save stays restorable");
     }
 }
