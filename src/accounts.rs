@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use chrono::{TimeZone, Utc};
 use clap::Subcommand;
 
-use crate::auth::{hash_password, random_secret, secret_hash};
+use crate::auth::{MIN_PASSWORD_CHARS, hash_password, random_secret, secret_hash, valid_name};
 use crate::paths::SitePaths;
 use crate::store::Store;
 
@@ -47,16 +47,6 @@ pub enum TokenAction {
     List,
     /// Revoke a token at once.
     Revoke { name: String },
-}
-
-const MIN_PASSWORD_CHARS: usize = 10;
-
-fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {

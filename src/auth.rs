@@ -101,6 +101,18 @@ pub fn secret_hash(secret: &str) -> String {
     blake3::hash(secret.as_bytes()).to_hex().to_string()
 }
 
+/// Shortest password accepted, by the command line and the admin alike.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Account and token names: letters, digits and `- _ . @`, at most 64.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
+}
+
 /// Failed logins allowed per account and per address within the window.
 pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
 pub const MAX_FAILURES_PER_ADDRESS: usize = 20;

@@ -219,6 +219,32 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// A page of the log, newest first: events before `before` (all when `None`), by one actor
+    /// if `actor` is given, at most `limit`.
+    pub fn events_page(
+        &self,
+        before: Option<EventSeq>,
+        actor: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, actor, kind, subject FROM events
+             WHERE seq < ?1 AND (?2 IS NULL OR actor = ?2) ORDER BY seq DESC LIMIT ?3",
+        )?;
+        let before = before.map_or(i64::MAX, |s| s.0);
+        let rows = stmt.query_map(params![before, actor, limit], EventRow::from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Everyone who has changed something, for the activity filter.
+    pub fn actors(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT actor FROM events ORDER BY actor")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every event about one content path, newest first.
     pub fn history(&self, source: &SourcePath) -> Result<Vec<EventRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(

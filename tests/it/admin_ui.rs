@@ -28,14 +28,14 @@ fn encode(pairs: &[(&str, &str)]) -> String {
 }
 
 /// A browser without JavaScript: one session cookie, this site's Origin on every post.
-struct Browser<'a> {
-    server: &'a Server,
-    cookie: String,
-    origin: String,
+pub struct Browser<'a> {
+    pub server: &'a Server,
+    pub cookie: String,
+    pub origin: String,
 }
 
 impl<'a> Browser<'a> {
-    fn new(server: &'a Server) -> Browser<'a> {
+    pub fn new(server: &'a Server) -> Browser<'a> {
         Browser {
             server,
             cookie: String::new(),
@@ -43,12 +43,12 @@ impl<'a> Browser<'a> {
         }
     }
 
-    fn get(&self, path: &str) -> Response {
+    pub fn get(&self, path: &str) -> Response {
         self.server
             .request("GET", path, &[("Cookie", &self.cookie)])
     }
 
-    fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Response {
+    pub fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Response {
         let body = encode(pairs);
         let r = self.server.send(
             "POST",
@@ -62,7 +62,7 @@ impl<'a> Browser<'a> {
         r
     }
 
-    fn login(&mut self) {
+    pub fn login(&mut self) {
         let r = self.post(
             "/admin/login",
             &[
@@ -76,14 +76,14 @@ impl<'a> Browser<'a> {
     }
 
     /// The form token of the page at `path`.
-    fn token(&self, path: &str) -> String {
+    pub fn token(&self, path: &str) -> String {
         let html = self.get(path).text();
         let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
         html[at..at + 64].to_owned()
     }
 }
 
-fn site() -> (TestSite, Server) {
+pub fn site() -> (TestSite, Server) {
     let site = TestSite::empty();
     site.add_user("alice", PASSWORD);
     let server = site.serve();

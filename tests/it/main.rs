@@ -7,6 +7,7 @@ mod admin_entries;
 mod admin_routes;
 mod admin_site;
 mod admin_ui;
+mod admin_ui_tools;
 mod bench;
 mod build;
 mod cli;

@@ -153,7 +153,7 @@ try {
     expect((await page.textContent(".media-grid")).includes("dot.png"), "the file is not listed");
   });
   for (const colorScheme of ["light", "dark"]) {
-    for (const width of [1280, 390]) {
+    for (const width of [1280, 360]) {
       await step(`axe and screenshots, ${colorScheme}, ${width} px`, async () => {
         // The admin's CSP refuses injected scripts, as it should; the checker's context may inject axe.
         const ctx = await browser.newContext({ colorScheme, viewport: { width, height: 900 }, bypassCSP: true,
@@ -161,7 +161,9 @@ try {
         const p = await ctx.newPage();
         const pages = [["dashboard", "/admin/"], ["posts", "/admin/posts"], ["new-post", "/admin/posts/new"],
                        ["editor", editUrl.replace(base, "")], ["history", editUrl.replace(base, "") + "/history"],
-                       ["media", "/admin/media"], ["settings", "/admin/settings"], ["pages", "/admin/pages"]];
+                       ["media", "/admin/media"], ["settings", "/admin/settings"], ["pages", "/admin/pages"],
+                       ["activity", "/admin/activity"], ["tokens", "/admin/tokens"], ["account", "/admin/account"]];
+        report.pages = pages.length;
         for (const [name, path] of pages) {
           await p.goto(base + path);
           await p.addScriptTag({ content: axeSource });

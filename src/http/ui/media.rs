@@ -23,6 +23,8 @@ struct FileLine {
     content_type: String,
     size: String,
     is_image: bool,
+    /// The entries whose text links to the file.
+    used_by: Vec<super::dashboard::Line>,
 }
 
 fn human_size(bytes: u64) -> String {
@@ -62,14 +64,33 @@ async fn page(
     notice: Option<String>,
     problem: Option<String>,
 ) -> HttpResponse {
+    page_confirming(state, session, status, notice, problem, None).await
+}
+
+/// The library; `confirm` names a file in use whose delete button now confirms.
+async fn page_confirming(
+    state: &web::Data<AppState>,
+    session: &Session,
+    status: StatusCode,
+    notice: Option<String>,
+    problem: Option<String>,
+    confirm: Option<String>,
+) -> HttpResponse {
     let files = match with_db(state, |db| db.media_list()).await {
         Ok(Ok(list)) => list,
         Ok(Err(e)) => return crate::http::error::internal(e),
         Err(response) => return response,
     };
+    let snapshot = state.published.load_full();
+    let site = &snapshot.site;
     let files: Vec<FileLine> = files
         .iter()
         .map(|m| FileLine {
+            used_by: site
+                .entries()
+                .filter(|e| e.body.html.contains(&m.url_path()))
+                .map(|e| super::dashboard::Line::of(site, e))
+                .collect(),
             hash: m.hash.to_string(),
             url: m.url_path(),
             file_name: m.file_name.clone(),
@@ -80,6 +101,7 @@ async fn page(
         .collect();
     let mut data = Context::new();
     data.insert("files", &files);
+    data.insert("confirm", &confirm.unwrap_or_default());
     let frame = Frame {
         title: "Media",
         section: "media",
@@ -156,15 +178,18 @@ pub async fn upload(
 }
 
 #[derive(Deserialize)]
-pub struct TokenForm {
+pub struct DeleteForm {
     csrf: Option<String>,
+    /// Set when the person saw that the file is in use and deletes it anyway.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
     hash: web::Path<String>,
-    form: web::Form<TokenForm>,
+    form: web::Form<DeleteForm>,
 ) -> HttpResponse {
     let session = match Session::for_form(&req, &state, form.csrf.as_deref()).await {
         Ok(s) => s,
@@ -173,6 +198,31 @@ pub async fn delete(
     let Some(hash) = MediaHash::parse(&hash) else {
         return HttpResponse::NotFound().body("No such file\n");
     };
+    // A file still linked from posts is deleted only once the person has seen where.
+    let url_prefix = format!("/media/{hash}.");
+    let users: Vec<String> = state
+        .published
+        .load()
+        .site
+        .entries()
+        .filter(|e| e.body.html.contains(&url_prefix))
+        .map(|e| e.title.clone())
+        .collect();
+    if !users.is_empty() && form.confirm != "yes" {
+        let problem = format!(
+            "This file is used by: {}. Those pages will show a broken link. Press its delete button again to delete it anyway.",
+            users.join(", ")
+        );
+        return page_confirming(
+            &state,
+            &session,
+            StatusCode::CONFLICT,
+            None,
+            Some(problem),
+            Some(hash.to_string()),
+        )
+        .await;
+    }
     match submit_raw(
         &state,
         &authed(&session),

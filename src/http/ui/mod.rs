@@ -1,8 +1,10 @@
 //! The admin web UI at `/admin/`: server-rendered pages from an embedded admin theme, forms that
 //! work without JavaScript and send the same writer commands as the JSON API. One file per
-//! screen: `login`, `dashboard`, `entries` (lists), `editor`, `history`, `media`, `settings`;
+//! screen: `login`, `dashboard`, `entries` (lists), `editor`, `history`, `media`, `settings`, `activity`, `tokens`, `account`;
 //! `page.rs` renders and guards them.
 
+mod account;
+mod activity;
 mod dashboard;
 mod editor;
 mod entries;
@@ -11,6 +13,7 @@ mod login;
 mod media;
 mod page;
 mod settings;
+mod tokens;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -54,6 +57,12 @@ pub fn scope() -> Scope<
         .route("/media", web::get().to(media::show))
         .route("/media", web::post().to(media::upload))
         .route("/media/{hash}/delete", web::post().to(media::delete))
+        .route("/activity", web::get().to(activity::show))
+        .route("/tokens", web::get().to(tokens::show))
+        .route("/tokens", web::post().to(tokens::create))
+        .route("/tokens/revoke", web::post().to(tokens::revoke))
+        .route("/account", web::get().to(account::show))
+        .route("/account/password", web::post().to(account::password))
         .route("/settings", web::get().to(settings::show))
         .route("/settings", web::post().to(settings::save))
         .route("/{kind}", web::get().to(entries::list))

@@ -184,7 +184,8 @@ fn admin_ui(
     let steps = report["steps"].as_array().map_or(0, Vec::len);
     if ok {
         Ok(format!(
-            "{steps} steps with and without JavaScript; 0 axe violations on 8 admin pages × light, dark × 1280, 390 px"
+            "{steps} steps with and without JavaScript; 0 axe violations on {} admin pages × light, dark × 1280, 360 px",
+            report["pages"]
         ))
     } else {
         Err(format!(
