@@ -32,6 +32,9 @@ pub enum UserAction {
     },
     /// Remove an account and its sessions.
     Remove { name: String },
+    /// Turn off two-factor login for an account whose device is lost; ends its sessions.
+    #[command(name = "2fa-reset")]
+    TwoFactorReset { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +116,14 @@ pub fn user(paths: &SitePaths, action: UserAction) -> anyhow::Result<ExitCode> {
             let hash = hash_password(&read_password(password_stdin)?)?;
             store.set_password(&name, &hash)?;
             println!("password of {name:?} changed; their sessions were ended");
+        }
+        UserAction::TwoFactorReset { name } => {
+            if !store.reset_totp(&name)? {
+                bail!("there is no user {name:?}");
+            }
+            println!(
+                "two-factor login of {name:?} is off; they log in with the password and can enrol again"
+            );
         }
         UserAction::Remove { name } => {
             if !store.remove_user(&name)? {

@@ -56,37 +56,181 @@ pub fn check_login(password: &str, stored: Option<&str>) -> bool {
 pub enum LoginError {
     #[error("too many failed logins; try again in {0} seconds")]
     RateLimited(u64),
-    #[error("wrong username or password")]
+    #[error("wrong username, password or code")]
     Invalid,
+    #[error(
+        "this account uses two-factor login: send the 6-digit code (or a recovery code) as `code`"
+    )]
+    SecondFactorRequired,
     #[error("login failed: {0}")]
     Internal(String),
 }
 
-/// The whole login: the rate limit, an equal-work password check, and a new session. Returns
-/// the session id (only its hash is stored). Blocking (argon2, SQLite): run it off the async
-/// workers. The store's lock is not held during the password check.
+/// What a person typed to log in.
+pub struct Credentials<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// The second factor: a 6-digit TOTP code or a recovery code.
+    pub code: Option<&'a str>,
+    pub address: IpAddr,
+}
+
+/// A login that passed: a session id, or (in two steps, for forms) a login that waits for its
+/// code, which grants nothing until `finish_login`.
+pub enum Login {
+    Session(String),
+    CodeNeeded(String),
+}
+
+fn internal(e: impl std::fmt::Display) -> LoginError {
+    LoginError::Internal(e.to_string())
+}
+
+fn lock(db: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    db.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn new_session(
+    db: &Mutex<Store>,
+    user: &str,
+    now: i64,
+    verified: bool,
+) -> Result<String, LoginError> {
+    let id = random_secret().map_err(internal)?;
+    lock(db)
+        .create_session(&secret_hash(&id), user, now, verified)
+        .map_err(internal)?;
+    Ok(id)
+}
+
+/// The whole login: the rate limit, an equal-work password check, the second factor for
+/// accounts that use one, and a new session. With `two_step` (forms), a missing code gives a
+/// waiting login instead of an error. Blocking (argon2, SQLite): run it off the async workers.
+/// The store's lock is not held during the password check.
 pub fn login(
     db: &Mutex<Store>,
     limiter: &LoginLimiter,
-    username: &str,
-    password: &str,
-    address: IpAddr,
+    credentials: &Credentials<'_>,
+    two_step: bool,
     now: i64,
-) -> Result<String, LoginError> {
-    let lock = || db.lock().unwrap_or_else(|p| p.into_inner());
+) -> Result<Login, LoginError> {
+    let Credentials {
+        username,
+        password,
+        code,
+        address,
+    } = *credentials;
     limiter
         .check(username, address)
         .map_err(LoginError::RateLimited)?;
-    let stored = lock().password_hash(username).ok().flatten();
+    let stored = lock(db).password_hash(username).ok().flatten();
     if !check_login(password, stored.as_deref()) {
         limiter.record_failure(username, address);
         return Err(LoginError::Invalid);
     }
-    let id = random_secret().map_err(|e| LoginError::Internal(e.to_string()))?;
-    lock()
-        .create_session(&secret_hash(&id), username, now)
-        .map_err(|e| LoginError::Internal(e.to_string()))?;
-    Ok(id)
+    let totp = lock(db).totp(username).map_err(internal)?;
+    match (totp, code) {
+        (None, _) => new_session(db, username, now, true).map(Login::Session),
+        (Some(_), None) if two_step => new_session(db, username, now, false).map(Login::CodeNeeded),
+        (Some(_), None) => Err(LoginError::SecondFactorRequired),
+        (Some((secret, last)), Some(code)) => {
+            if second_factor(db, username, &secret, last, code, now)? {
+                new_session(db, username, now, true).map(Login::Session)
+            } else {
+                limiter.record_failure(username, address);
+                Err(LoginError::Invalid)
+            }
+        }
+    }
+}
+
+/// The code step of a two-step login: the waiting login becomes a fresh session (a new id, so
+/// the waiting one can never be promoted by someone who saw it).
+pub fn finish_login(
+    db: &Mutex<Store>,
+    limiter: &LoginLimiter,
+    pending_id: &str,
+    code: &str,
+    address: IpAddr,
+    now: i64,
+) -> Result<String, LoginError> {
+    let pending = secret_hash(pending_id);
+    let user = lock(db)
+        .pending_session_user(&pending, now)
+        .map_err(internal)?
+        .ok_or(LoginError::Invalid)?;
+    limiter
+        .check(&user, address)
+        .map_err(LoginError::RateLimited)?;
+    let (secret, last) = lock(db)
+        .totp(&user)
+        .map_err(internal)?
+        .ok_or(LoginError::Invalid)?;
+    if !second_factor(db, &user, &secret, last, code, now)? {
+        limiter.record_failure(&user, address);
+        return Err(LoginError::Invalid);
+    }
+    let _ = lock(db).delete_session(&pending);
+    new_session(db, &user, now, true)
+}
+
+/// A TOTP code (each works once) or an unused recovery code.
+fn second_factor(
+    db: &Mutex<Store>,
+    user: &str,
+    secret: &str,
+    last_step: i64,
+    code: &str,
+    now: i64,
+) -> Result<bool, LoginError> {
+    if let Some(step) = crate::totp::verify(secret, code, now, last_step) {
+        lock(db).set_totp_last_step(user, step).map_err(internal)?;
+        return Ok(true);
+    }
+    let recovery = code.trim().to_ascii_lowercase();
+    if recovery.len() == RECOVERY_CODE_LEN {
+        return lock(db)
+            .use_recovery_code(user, &secret_hash(&recovery))
+            .map_err(internal);
+    }
+    Ok(false)
+}
+
+/// Recovery codes: ten, `xxxx-xxxx` in hex, each usable once; only their hashes are stored.
+const RECOVERY_CODES: usize = 10;
+const RECOVERY_CODE_LEN: usize = 9;
+
+/// Starts two-factor enrolment: a new secret, in force only once a code from it is confirmed.
+pub fn begin_enrolment(db: &Mutex<Store>, user: &str) -> Result<String, LoginError> {
+    let secret = crate::totp::new_secret().map_err(internal)?;
+    lock(db).set_totp_pending(user, &secret).map_err(internal)?;
+    Ok(secret)
+}
+
+/// Confirms enrolment with a code from the new secret; returns the recovery codes (shown once).
+/// Every other session of the user ends: none of them passed the second factor.
+pub fn confirm_enrolment(
+    db: &Mutex<Store>,
+    user: &str,
+    code: &str,
+    keep_session_hash: &str,
+    now: i64,
+) -> Result<Vec<String>, LoginError> {
+    let secret = lock(db)
+        .totp_pending(user)
+        .map_err(internal)?
+        .ok_or(LoginError::Invalid)?;
+    let step = crate::totp::verify(&secret, code, now, 0).ok_or(LoginError::Invalid)?;
+    let mut codes = Vec::with_capacity(RECOVERY_CODES);
+    for _ in 0..RECOVERY_CODES {
+        let raw = random_secret().map_err(internal)?;
+        codes.push(format!("{}-{}", &raw[..4], &raw[4..8]));
+    }
+    let hashes: Vec<String> = codes.iter().map(|c| secret_hash(c)).collect();
+    lock(db)
+        .confirm_totp(user, step, &hashes, keep_session_hash)
+        .map_err(internal)?;
+    Ok(codes)
 }
 
 /// 256 random bits, hex-encoded: session ids and API tokens.

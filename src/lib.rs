@@ -26,4 +26,5 @@ mod site;
 mod snapshot;
 mod store;
 mod theme_files;
+mod totp;
 mod writer;

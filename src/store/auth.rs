@@ -130,10 +130,18 @@ impl Store {
             .optional()?)
     }
 
-    pub fn create_session(&self, id_hash: &str, user: &str, now: i64) -> Result<(), StoreError> {
+    /// A new session. An unverified one (`verified: false`) waits for the second factor and
+    /// gives no access: `session_user` never returns it.
+    pub fn create_session(
+        &self,
+        id_hash: &str,
+        user: &str,
+        now: i64,
+        verified: bool,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO sessions (id_hash, user_name, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
-            params![id_hash, user, now],
+            "INSERT INTO sessions (id_hash, user_name, created_at, last_seen_at, verified) VALUES (?1, ?2, ?3, ?3, ?4)",
+            params![id_hash, user, now, verified],
         )?;
         Ok(())
     }
@@ -153,7 +161,7 @@ impl Store {
         let row: Option<(String, i64)> = self
             .conn
             .query_row(
-                "SELECT user_name, last_seen_at FROM sessions WHERE id_hash = ?1",
+                "SELECT user_name, last_seen_at FROM sessions WHERE id_hash = ?1 AND verified = 1",
                 params![id_hash],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

@@ -5,6 +5,7 @@
 
 pub mod auth;
 mod schema;
+pub mod two_factor;
 
 use std::path::{Path, PathBuf};
 

@@ -55,6 +55,17 @@ const MIGRATIONS: &[&str] = &[
         id       INTEGER PRIMARY KEY CHECK (id = 1),
         value    TEXT    NOT NULL
     );",
+    // 3: two-factor login. A session is usable only once `verified`: a login that still waits
+    // for its second factor has a row, but no access.
+    "ALTER TABLE users ADD COLUMN totp_secret TEXT;
+    ALTER TABLE users ADD COLUMN totp_pending TEXT;
+    ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN verified INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE recovery_codes (
+        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        PRIMARY KEY (user_name, code_hash)
+    );",
 ];
 
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();

@@ -21,3 +21,4 @@ mod restart;
 mod snapshots;
 mod support;
 mod tidy;
+mod two_factor;

@@ -26,7 +26,7 @@ fn secure_cookies(state: &AppState) -> bool {
     security(()),
     responses(
         (status = 200, description = "Logged in; the session cookie is set", body = SessionOut),
-        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 401, description = "Wrong username, password or code; or `second_factor_required`: the account uses two-factor login and `code` is missing", body = ErrorBody),
         (status = 429, description = "Too many failed logins; see Retry-After", body = ErrorBody),
     )
 )]
@@ -38,29 +38,42 @@ pub async fn session_create(
 ) -> HttpResponse {
     let config = state.published.load().site.config.clone();
     let ip = client_ip(&req, &config.admin.trusted_proxies);
-    let LoginInput { username, password } = input.into_inner();
+    let LoginInput {
+        username,
+        password,
+        code,
+    } = input.into_inner();
     let now = state.clock.now().timestamp();
     let worker = state.clone();
     let name = username.clone();
     let result = web::block(move || {
-        crate::auth::login(&worker.db, &worker.limiter, &name, &password, ip, now)
+        let credentials = crate::auth::Credentials {
+            username: &name,
+            password: &password,
+            code: code.as_deref(),
+            address: ip,
+        };
+        crate::auth::login(&worker.db, &worker.limiter, &credentials, false, now)
     })
     .await;
     match result {
-        Ok(Ok(id)) => HttpResponse::Ok()
-            .insert_header((
-                header::SET_COOKIE,
-                cookie_header(
-                    &id,
-                    config.admin.absolute().as_secs(),
-                    secure_cookies(&state),
-                ),
-            ))
-            .insert_header(("Cache-Control", "no-store"))
-            .json(SessionOut {
-                username,
-                via: "session".to_owned(),
-            }),
+        // Without `two_step`, a login never waits: it is a session or an error.
+        Ok(Ok(crate::auth::Login::Session(id) | crate::auth::Login::CodeNeeded(id))) => {
+            HttpResponse::Ok()
+                .insert_header((
+                    header::SET_COOKIE,
+                    cookie_header(
+                        &id,
+                        config.admin.absolute().as_secs(),
+                        secure_cookies(&state),
+                    ),
+                ))
+                .insert_header(("Cache-Control", "no-store"))
+                .json(SessionOut {
+                    username,
+                    via: "session".to_owned(),
+                })
+        }
         Ok(Err(e @ LoginError::RateLimited(wait))) => {
             let mut response =
                 json_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string());
@@ -69,6 +82,11 @@ pub async fn session_create(
             }
             response
         }
+        Ok(Err(e @ LoginError::SecondFactorRequired)) => json_error(
+            StatusCode::UNAUTHORIZED,
+            "second_factor_required",
+            e.to_string(),
+        ),
         Ok(Err(e @ LoginError::Invalid)) => json_error(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",

@@ -73,6 +73,9 @@ impl From<SettingsInput> for SettingsChange {
 pub struct LoginInput {
     pub username: String,
     pub password: String,
+    /// For accounts with two-factor login: the 6-digit code, or a recovery code.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

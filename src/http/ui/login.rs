@@ -7,7 +7,7 @@ use serde::Deserialize;
 use tera::Context;
 
 use super::page::{Frame, Session, render, see_other};
-use crate::auth::LoginError;
+use crate::auth::{Credentials, Login, LoginError};
 use crate::http::AppState;
 use crate::http::auth::{client_ip, cookie_header, same_origin};
 
@@ -108,7 +108,128 @@ pub async fn submit(
     let worker = state.clone();
     let name = username.clone();
     let result = web::block(move || {
-        crate::auth::login(&worker.db, &worker.limiter, &name, &password, ip, now)
+        let credentials = Credentials {
+            username: &name,
+            password: &password,
+            code: None,
+            address: ip,
+        };
+        crate::auth::login(&worker.db, &worker.limiter, &credentials, true, now)
+    })
+    .await;
+    let cookie = |id: &str| {
+        cookie_header(
+            id,
+            config.admin.absolute().as_secs(),
+            secure_cookies(&state),
+        )
+    };
+    match result {
+        Ok(Ok(Login::Session(id))) => HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, next))
+            .insert_header((header::SET_COOKIE, cookie(&id)))
+            .finish(),
+        // The password was right and the account uses 2FA: this cookie opens nothing until the
+        // code step turns it into a session.
+        Ok(Ok(Login::CodeNeeded(pending))) => {
+            let mut page = code_page(&state, StatusCode::OK, &next, None).await;
+            if let Ok(value) = header::HeaderValue::from_str(&cookie(&pending)) {
+                page.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            page
+        }
+        Ok(Err(e)) => refused(&state, e, &next, &username, false).await,
+        Err(e) => crate::http::error::internal(e),
+    }
+}
+
+async fn code_page(
+    state: &web::Data<AppState>,
+    status: StatusCode,
+    next: &str,
+    problem: Option<String>,
+) -> HttpResponse {
+    let mut data = Context::new();
+    data.insert("next", next);
+    let frame = Frame {
+        title: "Two-factor code",
+        section: "login",
+        user: None,
+        csrf: "",
+        notice: None,
+        problem,
+    };
+    render(state, status, "login_code.html", frame, data).await
+}
+
+/// A refused login, said to a person (the same words whatever was wrong).
+async fn refused(
+    state: &web::Data<AppState>,
+    error: LoginError,
+    next: &str,
+    username: &str,
+    code_step: bool,
+) -> HttpResponse {
+    let (status, problem, wait) = match error {
+        LoginError::RateLimited(wait) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed logins. Try again in {} minutes.",
+                wait.div_ceil(60)
+            ),
+            Some(wait),
+        ),
+        LoginError::Invalid | LoginError::SecondFactorRequired if code_step => (
+            StatusCode::UNAUTHORIZED,
+            "That code is not right, or your login took too long: try again.".to_owned(),
+            None,
+        ),
+        LoginError::Invalid | LoginError::SecondFactorRequired => (
+            StatusCode::UNAUTHORIZED,
+            "Wrong user name or password.".to_owned(),
+            None,
+        ),
+        e @ LoginError::Internal(_) => return crate::http::error::internal(e),
+    };
+    let mut page = if code_step {
+        code_page(state, status, next, Some(problem)).await
+    } else {
+        login_page(state, status, next, username, Some(problem)).await
+    };
+    if let Some(value) = wait.and_then(|w| header::HeaderValue::from_str(&w.to_string()).ok()) {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    page
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The second step: the waiting login's cookie and a code make a session.
+pub async fn code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<CodeForm>,
+) -> HttpResponse {
+    let next = local_next(Some(&form.next));
+    if req.headers().contains_key(header::ORIGIN) && !same_origin(&req, &state) {
+        return HttpResponse::Forbidden()
+            .body("This form was sent from another site, so it was refused.\n");
+    }
+    let Some(pending) = crate::http::auth::session_cookie(&req) else {
+        return see_other("/admin/login");
+    };
+    let config = state.published.load().site.config.clone();
+    let ip = client_ip(&req, &config.admin.trusted_proxies);
+    let now = state.clock.now().timestamp();
+    let (worker, code) = (state.clone(), form.code.clone());
+    let result = web::block(move || {
+        crate::auth::finish_login(&worker.db, &worker.limiter, &pending, &code, ip, now)
     })
     .await;
     match result {
@@ -123,36 +244,7 @@ pub async fn submit(
                 ),
             ))
             .finish(),
-        Ok(Err(LoginError::RateLimited(wait))) => {
-            let problem = format!(
-                "Too many failed logins. Try again in {} minutes.",
-                wait.div_ceil(60)
-            );
-            let mut page = login_page(
-                &state,
-                StatusCode::TOO_MANY_REQUESTS,
-                &next,
-                &username,
-                Some(problem),
-            )
-            .await;
-            if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
-                page.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            page
-        }
-        Ok(Err(LoginError::Invalid)) => {
-            let problem = "Wrong user name or password.".to_owned();
-            login_page(
-                &state,
-                StatusCode::UNAUTHORIZED,
-                &next,
-                &username,
-                Some(problem),
-            )
-            .await
-        }
-        Ok(Err(e @ LoginError::Internal(_))) => crate::http::error::internal(e),
+        Ok(Err(e)) => refused(&state, e, &next, "", true).await,
         Err(e) => crate::http::error::internal(e),
     }
 }

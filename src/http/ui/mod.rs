@@ -52,6 +52,7 @@ pub fn scope() -> Scope<
         .route("/", web::get().to(dashboard::show))
         .route("/login", web::get().to(login::form))
         .route("/login", web::post().to(login::submit))
+        .route("/login/code", web::post().to(login::code))
         .route("/logout", web::post().to(login::logout))
         .route("/static/{file}", web::get().to(page::asset))
         .route("/media", web::get().to(media::show))
@@ -63,6 +64,14 @@ pub fn scope() -> Scope<
         .route("/tokens/revoke", web::post().to(tokens::revoke))
         .route("/account", web::get().to(account::show))
         .route("/account/password", web::post().to(account::password))
+        .route(
+            "/account/2fa/start",
+            web::post().to(account::start_two_factor),
+        )
+        .route(
+            "/account/2fa/confirm",
+            web::post().to(account::confirm_two_factor),
+        )
         .route("/settings", web::get().to(settings::show))
         .route("/settings", web::post().to(settings::save))
         .route("/{kind}", web::get().to(entries::list))
