@@ -3,6 +3,7 @@
 // screenshots at desktop and phone widths. Prints one JSON report; exits 1 on any failure.
 //
 // node admin.mjs BASE_URL SCREENSHOT_DIR   (ADMIN_USER and ADMIN_PASSWORD in the environment)
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -31,6 +32,19 @@ async function step(name, body) {
   } catch (error) {
     report.failures.push(`${name}: ${error.message.split("\n")[0]}`);
   }
+}
+
+/// What an authenticator app shows for a base32 key, `steps` steps from now (RFC 6238).
+function totp(key, steps = 0) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of key) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const secret = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigInt64BE(BigInt(Math.floor(Date.now() / 30000) + steps));
+  const hash = createHmac("sha1", secret).update(counter).digest();
+  const offset = hash[hash.length - 1] & 0xf;
+  return String((hash.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, "0");
 }
 
 function expect(condition, message) {
@@ -138,6 +152,48 @@ try {
     await page.waitForURL(/done=saved/);
     void draftUrl;
   });
+  await step("keyboard only: write a post and save it", async () => {
+    await page.goto(base + "/admin/posts/new");
+    await page.focus("#title");
+    await page.keyboard.type("Typed with the keyboard only");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("No mouse was used.");
+    await page.keyboard.press("Control+s");
+    await page.waitForURL(/done=created/);
+  });
+  await step("schedule a post 6 s ahead and see it appear by itself", async () => {
+    await page.goto(base + "/admin/posts/new");
+    await page.fill("#title", "Scheduled from the browser");
+    await page.fill("#body", "Appears on time.");
+    const at = new Date(Date.now() + 6000);
+    const pad = (n) => String(n).padStart(2, "0");
+    const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+    await page.fill("#date", local);
+    await page.dispatchEvent("#date", "change");
+    await page.click('button[value="save"]');
+    await page.waitForURL(/done=created/);
+    const slug = page.url().split("?")[0].split("/").pop();
+    const url = `${base}/posts/${slug}/`;
+    expect((await page.context().request.get(url)).status() === 404, "a scheduled post was public early");
+    await page.waitForTimeout(Math.max(0, at.getTime() - Date.now()) + 1500);
+    expect((await page.context().request.get(url)).status() === 200, "the scheduled post did not appear on time");
+  });
+  await step("two tabs: the second save is refused, its text kept", async () => {
+    const first = await context.newPage();
+    const second = await context.newPage();
+    await first.goto(editUrl);
+    await second.goto(editUrl);
+    await first.fill("#body", "Saved in the first tab.");
+    await first.click('button[value="save"]');
+    await first.waitForURL(/done=saved/);
+    await second.fill("#body", "Typed in the second tab.");
+    await second.click('button[value="save"]');
+    const problem = await second.textContent(".problem");
+    expect(problem.includes("changed since you opened it"), `no conflict message: ${problem}`);
+    expect((await second.inputValue("#body")) === "Typed in the second tab.", "the second tab lost its text");
+    await first.close();
+    await second.close();
+  });
   await step("Ctrl+S saves", async () => {
     await page.goto(editUrl);
     await page.fill("#body", "Saved from the keyboard.");
@@ -193,6 +249,35 @@ try {
   await step("write, preview, publish, restore (JavaScript off)", () =>
     writeAndPublish(nojs, "Written without JavaScript", "no-js"));
   await plain.close();
+
+  const secure = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const account = await secure.newPage();
+  await step("enrol in two-factor login, then log in with a code", async () => {
+    await login(account);
+    await account.goto(base + "/admin/account");
+    await account.click('form[action="/admin/account/2fa/start"] button');
+    expect(await account.isVisible(".qr svg"), "no QR code");
+    const key = await account.inputValue("#key");
+    await account.fill("#code", totp(key));
+    await account.click('form[action="/admin/account/2fa/confirm"] button');
+    expect((await account.locator(".codes li").count()) === 10, "no recovery codes");
+    await account.click(".logout button");
+    await account.waitForURL(/\/admin\/login/);
+    await account.fill("#username", user);
+    await account.fill("#password", password);
+    await account.click("button[type=submit]");
+    await account.waitForSelector("#code");
+    await account.goto(base + "/admin/posts");
+    expect(account.url().includes("/admin/login"), "the password alone opened the admin");
+    await account.goto(base + "/admin/login");
+    await account.fill("#username", user);
+    await account.fill("#password", password);
+    await account.click("button[type=submit]");
+    await account.fill("#code", totp(key, 1));
+    await account.click("button[type=submit]");
+    await account.waitForURL(/\/admin\/$/);
+  });
+  await secure.close();
 } finally {
   await browser.close();
 }

@@ -92,7 +92,9 @@ impl EditorForm {
             Ok(minutes) if minutes.abs() < 24 * 60 => {
                 let sign = if minutes < 0 { '-' } else { '+' };
                 let m = minutes.abs();
-                format!("{local}:00{sign}{:02}:{:02}", m / 60, m % 60)
+                // `YYYY-MM-DDTHH:MM`, or with `:SS` when the field allows seconds.
+                let seconds = if local.len() == 16 { ":00" } else { "" };
+                format!("{local}{seconds}{sign}{:02}:{:02}", m / 60, m % 60)
             }
             _ => local.replace('T', " "),
         });
