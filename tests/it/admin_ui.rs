@@ -200,6 +200,15 @@ fn a_post_is_written_published_and_restored_without_javascript() {
         stale.text().contains("changed since you opened it")
             && stale.text().contains("Stale words.")
     );
+    let conflict = stale.text();
+    assert!(
+        conflict.contains("What changed meanwhile"),
+        "the other version is shown"
+    );
+    assert!(
+        conflict.contains("<del>Stale</del>") && conflict.contains("<ins>Second</ins>"),
+        "{conflict}"
+    );
     assert!(
         server
             .get("/posts/written-in-the-admin/")
@@ -217,6 +226,15 @@ fn a_post_is_written_published_and_restored_without_javascript() {
         .map(|(i, _)| history[i + 8..].split('"').next().unwrap().to_owned())
         .min_by_key(|path| path.rsplit('/').next().unwrap().parse::<i64>().unwrap())
         .expect("a restore form");
+    // Any revision compares with the current one, word by word.
+    let compare = browser
+        .get(&restore_path.replace("/restore/", "/diff/"))
+        .text();
+    assert!(
+        compare.contains("<del>First</del>") || compare.contains("<del>First "),
+        "{compare}"
+    );
+    assert!(compare.contains("<ins>"), "{compare}");
     let restored = browser.post(&restore_path, &[("csrf", &token)]);
     assert_eq!(restored.status, 303, "{}", restored.text());
     let editor = browser.get(restored.header("location").unwrap()).text();

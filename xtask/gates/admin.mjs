@@ -190,6 +190,7 @@ try {
     await second.click('button[value="save"]');
     const problem = await second.textContent(".problem");
     expect(problem.includes("changed since you opened it"), `no conflict message: ${problem}`);
+    expect(await second.isVisible(".conflict ins"), "the other version's words are not shown");
     expect((await second.inputValue("#body")) === "Typed in the second tab.", "the second tab lost its text");
     await first.close();
     await second.close();

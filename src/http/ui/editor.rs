@@ -126,6 +126,8 @@ struct EditorPage<'a> {
     notice: Option<String>,
     problem: Option<String>,
     preview: Option<String>,
+    /// After a conflict: the other version against the text in the form, word by word.
+    conflict: Option<String>,
 }
 
 impl<'a> EditorPage<'a> {
@@ -138,6 +140,7 @@ impl<'a> EditorPage<'a> {
             notice: None,
             problem: None,
             preview: None,
+            conflict: None,
         }
     }
 }
@@ -156,6 +159,7 @@ async fn editor(
         notice,
         problem,
         preview,
+        conflict,
     } = page;
     let snapshot = state.published.load_full();
     let base = format!("/admin/{}", plural(kind));
@@ -175,6 +179,7 @@ async fn editor(
     );
     data.insert("known_tags", &known_tags(&snapshot.site));
     data.insert("preview", &preview);
+    data.insert("conflict", &conflict);
     if let Some(entry) = &entry {
         data.insert("public_url", &entry.url_path());
         data.insert("status", snapshot.site.status(entry).name());
@@ -362,18 +367,39 @@ async fn save(
         Err(SubmitError::Unavailable(m)) => HttpResponse::ServiceUnavailable().body(m),
         Err(SubmitError::Refused(error)) => {
             let (status, problem) = problem_of(&error, kind);
+            let conflict = match (&error, &slug) {
+                (AdminError::PreconditionFailed, Some(current)) => {
+                    other_version(&state, kind, current)
+                        .await
+                        .map(|theirs| super::diff::word_diff_html(&form.body, &theirs))
+                }
+                _ => None,
+            };
             editor(
                 &state,
                 &session,
                 EditorPage {
                     status,
                     problem: Some(problem),
+                    conflict,
                     ..EditorPage::new(kind, slug.as_deref(), &form)
                 },
             )
             .await
         }
     }
+}
+
+/// The text of the version saved meanwhile (what a conflict is with), without front matter.
+async fn other_version(state: &web::Data<AppState>, kind: EntryKind, slug: &str) -> Option<String> {
+    let source = state.published.load().site.find(kind, slug)?.source.clone();
+    let text = with_db(state, move |db| db.latest_source(&source))
+        .await
+        .ok()?
+        .ok()??;
+    crate::content::front_matter::split(&text)
+        .ok()
+        .map(|f| f.body.trim_start_matches('\n').to_owned())
 }
 
 /// A writer's refusal, for a person: what is wrong and what to do.

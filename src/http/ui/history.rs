@@ -23,6 +23,7 @@ struct RevisionLine {
     what: String,
     restorable: bool,
     restore_url: String,
+    diff_url: String,
     /// The earlier saves of the same session, newest first, each restorable.
     earlier: Vec<Save>,
 }
@@ -75,6 +76,7 @@ fn coalesce(rows: Vec<crate::store::EventRow>, base: &str) -> Vec<RevisionLine> 
                 what: if version { "version" } else { "deleted" }.to_owned(),
                 restorable: version,
                 restore_url: format!("{base}/restore/{}", r.seq.0),
+                diff_url: format!("{base}/diff/{}", r.seq.0),
                 earlier: Vec::new(),
             },
             1,

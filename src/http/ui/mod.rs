@@ -6,6 +6,7 @@
 mod account;
 mod activity;
 mod dashboard;
+mod diff;
 mod editor;
 mod entries;
 mod history;
@@ -80,6 +81,7 @@ pub fn scope() -> Scope<
         .route("/{kind}/{slug}", web::get().to(editor::edit))
         .route("/{kind}/{slug}", web::post().to(editor::update))
         .route("/{kind}/{slug}/history", web::get().to(history::show))
+        .route("/{kind}/{slug}/diff/{seq}", web::get().to(diff::show))
         .route(
             "/{kind}/{slug}/restore/{seq}",
             web::post().to(history::restore),
