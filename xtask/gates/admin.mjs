@@ -85,11 +85,15 @@ async function writeAndPublish(page, title, label) {
   await page.goto(`${editUrl}/history`);
   // Saves of one session are one row; the earlier ones are listed under it.
   for (const summary of await page.locator("details.saves summary").all()) await summary.click();
-  // Restore the oldest version: the one with the smallest revision number.
-  const buttons = await page.locator("button", { hasText: /^Restore #\d+$/ }).all();
-  const numbered = await Promise.all(buttons.map(async (b) => [Number((await b.textContent()).slice(9)), b]));
-  numbered.sort((a, b) => a[0] - b[0]);
-  await numbered[0][1].click();
+  // The oldest version: the smallest revision number. Compare it with the current one, word by
+  // word, then restore it.
+  const numbers = await page.locator("button", { hasText: /^Restore #\d+$/ }).allTextContents();
+  const oldest = Math.min(...numbers.map((t) => Number(t.slice(9))));
+  await page.goto(`${editUrl}/diff/${oldest}`);
+  expect(await page.isVisible("pre.diff ins"), `${label}: the comparison marks no words`);
+  await page.goto(`${editUrl}/history`);
+  for (const summary of await page.locator("details.saves summary").all()) await summary.click();
+  await page.click(`button:text-is("Restore #${oldest}")`);
   await page.waitForURL(/done=restored/);
   expect((await page.inputValue("#body")).includes("First *version*"), `${label}: restore did not bring the first text back`);
   return editUrl;

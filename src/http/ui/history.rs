@@ -33,6 +33,7 @@ struct Save {
     seq: i64,
     at: String,
     restore_url: String,
+    diff_url: String,
 }
 
 /// Saves by one person less than this apart are one session in the history (autosave writes
@@ -65,6 +66,7 @@ fn coalesce(rows: Vec<crate::store::EventRow>, base: &str) -> Vec<RevisionLine> 
                 seq: r.seq.0,
                 at: r.at,
                 restore_url: format!("{base}/restore/{}", r.seq.0),
+                diff_url: format!("{base}/diff/{}", r.seq.0),
             });
             continue;
         }
