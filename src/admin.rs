@@ -28,6 +28,9 @@ pub struct EntryFields {
     /// Defaults to one made from the title.
     pub slug: Option<String>,
     pub description: Option<String>,
+    /// The cover image (front matter `image`): a file beside the post, a site path or a URL.
+    /// `None` keeps what the file has; an empty string removes it.
+    pub image: Option<String>,
 }
 
 /// Settings an admin changes; absent fields keep their value.
@@ -167,6 +170,16 @@ pub fn validate(input: &EntryFields) -> Result<(), AdminError> {
         );
     }
     if input
+        .image
+        .as_ref()
+        .is_some_and(|i| i.chars().count() > 500 || i.chars().any(char::is_control))
+    {
+        fields.insert(
+            "image".to_owned(),
+            "image must be a path or URL of at most 500 characters, on one line".to_owned(),
+        );
+    }
+    if input
         .description
         .as_ref()
         .is_some_and(|d| d.chars().count() > 1000)
@@ -289,10 +302,16 @@ pub fn source_text(
     if let Some(template) = existing.and_then(|e| e.template.clone()) {
         set("template", toml::Value::String(template));
     }
+    let image = input.image.as_deref().map(str::trim);
+    if let Some(image) = image.filter(|i| !i.is_empty()) {
+        set("image", toml::Value::String(image.to_owned()));
+    }
     let extra: toml::Table = existing
         .map(|e| e.extra.clone())
         .unwrap_or_default()
         .into_iter()
+        // A cover set by the editor replaces (or, empty, removes) the file's own.
+        .filter(|(k, _)| image.is_none() || k != "image")
         .filter_map(|(k, v)| json_to_toml(v).map(|v| (k, v)))
         .collect();
     if !extra.is_empty() {

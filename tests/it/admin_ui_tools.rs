@@ -196,3 +196,67 @@ fn activity_lists_the_log_newest_first_and_filters_by_who() {
     let only_alice = browser.get("/admin/activity?actor=user%3Aalice").text();
     assert!(only_alice.contains("posts/by-alice.md") && !only_alice.contains("posts/by-file.md"));
 }
+
+#[test]
+fn the_editor_sets_and_removes_a_cover_image() {
+    let (site, server) = site();
+    site.write(
+        "content/posts/trip/index.md",
+        "+++\ntitle = \"Trip\"\ndate = 2024-01-01\nmood = \"sunny\"\n+++\nx\n",
+    );
+    site.write("content/posts/trip/cover.png", "not really a png");
+    server.wait_for("/posts/trip/", |r| r.status == 200);
+    let mut browser = Browser::new(&server);
+    browser.login();
+    let editor = browser.get("/admin/posts/trip").text();
+    let token = browser.token("/admin/posts/trip");
+    let etag = editor
+        .split("name=\"etag\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&quot;", "\"");
+    let save = |browser: &mut Browser<'_>, etag: &str, image: &str| {
+        browser.post(
+            "/admin/posts/trip",
+            &[
+                ("csrf", &token),
+                ("etag", etag),
+                ("title", "Trip"),
+                ("body", "x"),
+                ("date", "2024-01-01T00:00"),
+                ("image", image),
+                ("action", "save"),
+            ],
+        )
+    };
+    let r = save(&mut browser, &etag, "cover.png");
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = server.get("/posts/trip/").text();
+    assert!(
+        page.contains(
+            "<meta property=\"og:image\" content=\"https://example.com/posts/trip/cover.png\">"
+        ),
+        "{page}"
+    );
+    let file = std::fs::read_to_string(site.path("content/posts/trip/index.md")).unwrap();
+    assert!(
+        file.contains("image = \"cover.png\"") && file.contains("mood = \"sunny\""),
+        "{file}"
+    );
+    let editor = browser.get("/admin/posts/trip").text();
+    assert!(editor.contains("id=\"image\" name=\"image\" value=\"cover.png\""));
+    let etag = editor
+        .split("name=\"etag\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&quot;", "\"");
+    let r = save(&mut browser, &etag, "");
+    assert_eq!(r.status, 303);
+    assert!(!server.get("/posts/trip/").text().contains("og:image"));
+}

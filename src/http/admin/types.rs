@@ -32,6 +32,9 @@ pub struct EntryInput {
     /// Lowercase letters, digits and single hyphens; defaults to one made from the title.
     pub slug: Option<String>,
     pub description: Option<String>,
+    /// The cover image: a file beside the post (`cover.jpg`), a site path or a URL. Absent keeps
+    /// the current one; empty removes it.
+    pub image: Option<String>,
 }
 
 impl From<EntryInput> for EntryFields {
@@ -44,6 +47,7 @@ impl From<EntryInput> for EntryFields {
             date: input.date,
             slug: input.slug,
             description: input.description,
+            image: input.image,
         }
     }
 }

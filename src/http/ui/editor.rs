@@ -43,6 +43,9 @@ pub struct EditorForm {
     draft: bool,
     #[serde(default)]
     description: String,
+    /// The cover image, as the front matter's `image` has it.
+    #[serde(default)]
+    image: String,
     #[serde(default, skip_serializing)]
     action: String,
 }
@@ -80,6 +83,12 @@ impl EditorForm {
             date_iso: date.map(|d| d.iso).unwrap_or_default(),
             draft: entry.draft,
             description: entry.description.clone().unwrap_or_default(),
+            image: entry
+                .extra
+                .get("image")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned(),
             ..EditorForm::default()
         }
     }
@@ -112,6 +121,7 @@ impl EditorForm {
             date,
             slug: text(&self.slug),
             description: text(&self.description),
+            image: Some(self.image.trim().to_owned()),
         }
     }
 }
