@@ -260,3 +260,33 @@ fn the_editor_sets_and_removes_a_cover_image() {
     assert_eq!(r.status, 303);
     assert!(!server.get("/posts/trip/").text().contains("og:image"));
 }
+
+#[test]
+fn lists_filter_search_sort_and_page() {
+    let (site, server) = site();
+    for (slug, title, date, tag) in [
+        ("b", "Banana", "2024-01-03", "fruit"),
+        ("a", "Apple", "2024-01-02", "fruit"),
+        ("c", "Carrot", "2024-01-01", "veg"),
+    ] {
+        site.post(slug, title, date, &[tag], &format!("All about {title}."));
+    }
+    server.wait_for("/posts/c/", |r| r.status == 200);
+    let mut browser = Browser::new(&server);
+    browser.login();
+    let order = |query: &str| -> Vec<String> {
+        let html = browser.get(&format!("/admin/posts{query}")).text();
+        ["Apple", "Banana", "Carrot"]
+            .into_iter()
+            .filter_map(|t| html.find(&format!(">{t}</a>")).map(|at| (at, t.to_owned())))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_values()
+            .collect()
+    };
+    assert_eq!(order(""), ["Banana", "Apple", "Carrot"], "newest first");
+    assert_eq!(order("?sort=oldest"), ["Carrot", "Apple", "Banana"]);
+    assert_eq!(order("?sort=title"), ["Apple", "Banana", "Carrot"]);
+    assert_eq!(order("?tag=veg"), ["Carrot"]);
+    assert_eq!(order("?q=banana"), ["Banana"]);
+    assert_eq!(order("?status=draft"), Vec::<String>::new());
+}

@@ -59,6 +59,9 @@ pub struct ListParams {
     status: String,
     #[serde(default)]
     tag: String,
+    /// `newest` (the default), `oldest` or `title`.
+    #[serde(default)]
+    sort: String,
     page: Option<usize>,
     done: Option<String>,
 }
@@ -85,7 +88,13 @@ pub async fn list(
         per_page: None,
     };
     let snapshot = state.published.load_full();
-    let found = matching(&snapshot, kind, &query);
+    let mut found = matching(&snapshot, kind, &query);
+    // `matching` gives newest first, undated last.
+    match params.sort.as_str() {
+        "oldest" => found.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.slug.cmp(&b.slug))),
+        "title" => found.sort_by_cached_key(|e| e.title.to_lowercase()),
+        _ => {}
+    }
     let pages = found.len().div_ceil(PER_PAGE).max(1);
     let page = params.page.unwrap_or(1).clamp(1, pages);
     let items: Vec<Line> = found
@@ -100,10 +109,11 @@ pub async fn list(
             percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
         };
         format!(
-            "{base}?q={}&status={}&tag={}&page={p}",
+            "{base}?q={}&status={}&tag={}&sort={}&page={p}",
             encode(&params.q),
             encode(&params.status),
-            encode(&params.tag)
+            encode(&params.tag),
+            encode(&params.sort)
         )
     };
     let mut data = Context::new();
@@ -127,7 +137,7 @@ pub async fn list(
     data.insert("tags", &known_tags(&snapshot.site));
     data.insert(
         "query",
-        &serde_json::json!({"q": params.q, "status": params.status, "tag": params.tag}),
+        &serde_json::json!({"q": params.q, "status": params.status, "tag": params.tag, "sort": params.sort}),
     );
     let heading = if kind == EntryKind::Post {
         "Posts"
