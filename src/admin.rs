@@ -36,6 +36,7 @@ pub struct EntryFields {
 /// Settings an admin changes; absent fields keep their value.
 #[derive(Debug, Clone, Default)]
 pub struct SettingsChange {
+    pub nav: Option<Vec<crate::change::NavLink>>,
     pub title: Option<String>,
     pub description: Option<String>,
     pub author: Option<String>,
@@ -210,6 +211,9 @@ pub fn apply_settings(settings: &mut Settings, input: SettingsChange) {
     if let Some(v) = input.posts_per_page {
         settings.posts_per_page = Some(v);
     }
+    if let Some(nav) = input.nav {
+        settings.nav = Some(nav);
+    }
 }
 
 /// An upload's name as shown in lists: no control characters or path separators, at most 200
@@ -231,6 +235,29 @@ pub fn validate_settings(input: &SettingsChange) -> Result<(), AdminError> {
             "posts_per_page".to_owned(),
             "posts_per_page must be between 1 and 100".to_owned(),
         );
+    }
+    if let Some(nav) = &input.nav {
+        let bad = nav.iter().find(|link| {
+            let url = link.url.trim();
+            link.name.trim().is_empty()
+                || link.name.chars().count() > 60
+                || !(url.starts_with('/')
+                    || url.starts_with("https://")
+                    || url.starts_with("http://"))
+                || url.starts_with("//")
+                || url.chars().any(|c| c.is_control() || c.is_whitespace())
+        });
+        if nav.len() > 20 {
+            fields.insert("nav".to_owned(), "at most 20 links".to_owned());
+        } else if let Some(link) = bad {
+            fields.insert(
+                "nav".to_owned(),
+                format!(
+                    "{:?} -> {:?}: each link needs a name (at most 60 characters) and an address on this site (/about/) or an http(s) URL",
+                    link.name, link.url
+                ),
+            );
+        }
     }
     if fields.is_empty() {
         Ok(())

@@ -87,6 +87,16 @@ pub struct Settings {
     pub description: Option<String>,
     pub author: Option<String>,
     pub posts_per_page: Option<usize>,
+    /// The header's links, replacing `extra.nav` of `quire.toml`. Absent in older events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nav: Option<Vec<NavLink>>,
+}
+
+/// One link of the site's navigation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavLink {
+    pub name: String,
+    pub url: String,
 }
 
 impl Settings {
@@ -102,6 +112,20 @@ impl Settings {
         }
         if let Some(v) = self.posts_per_page {
             config.posts_per_page = v;
+        }
+        if let Some(nav) = &self.nav {
+            let links = nav
+                .iter()
+                .map(|link| {
+                    let mut table = toml::Table::new();
+                    table.insert("name".to_owned(), toml::Value::String(link.name.clone()));
+                    table.insert("url".to_owned(), toml::Value::String(link.url.clone()));
+                    toml::Value::Table(table)
+                })
+                .collect();
+            config
+                .extra
+                .insert("nav".to_owned(), toml::Value::Array(links));
         }
     }
 }

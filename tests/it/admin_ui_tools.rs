@@ -290,3 +290,46 @@ fn lists_filter_search_sort_and_page() {
     assert_eq!(order("?q=banana"), ["Banana"]);
     assert_eq!(order("?status=draft"), Vec::<String>::new());
 }
+
+#[test]
+fn settings_change_the_navigation_links() {
+    let (_site, server) = site();
+    let mut browser = Browser::new(&server);
+    browser.login();
+    let token = browser.token("/admin/settings");
+    let save = |browser: &mut Browser<'_>, nav: &str| {
+        browser.post(
+            "/admin/settings",
+            &[
+                ("csrf", &token),
+                ("title", "Renamed"),
+                ("posts_per_page", "5"),
+                ("nav", nav),
+            ],
+        )
+    };
+    let bad = save(&mut browser, "About | javascript:alert(1)");
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    let ok = save(
+        &mut browser,
+        "About | /about/\nCode | https://example.org/code\n",
+    );
+    assert_eq!(ok.status, 303, "{}", ok.text());
+    let home = server.get("/").text();
+    let nav = home
+        .split("<nav aria-label=\"Site\">")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    let about = nav.find("href=\"/about/\"").expect("About");
+    let code = nav.find("href=\"https://example.org/code\"").expect("Code");
+    assert!(about < code && nav.contains("href=\"/archive/\""), "{nav}");
+    // Tera escapes `/` as `&#x2F;`; a browser reads it back as `/`.
+    let form = browser.get("/admin/settings").text().replace("&#x2F;", "/");
+    assert!(
+        form.contains("About | /about/\nCode | https://example.org/code"),
+        "{form}"
+    );
+}

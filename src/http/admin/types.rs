@@ -60,6 +60,16 @@ pub struct SettingsInput {
     pub description: Option<String>,
     pub author: Option<String>,
     pub posts_per_page: Option<usize>,
+    /// The header's links, in order; replaces `extra.nav` of `quire.toml`.
+    pub nav: Option<Vec<NavLinkIo>>,
+}
+
+/// One navigation link.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct NavLinkIo {
+    pub name: String,
+    /// A path on this site (`/about/`) or an http(s) URL.
+    pub url: String,
 }
 
 impl From<SettingsInput> for SettingsChange {
@@ -69,6 +79,15 @@ impl From<SettingsInput> for SettingsChange {
             description: input.description,
             author: input.author,
             posts_per_page: input.posts_per_page,
+            nav: input.nav.map(|links| {
+                links
+                    .into_iter()
+                    .map(|l| crate::change::NavLink {
+                        name: l.name,
+                        url: l.url,
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -185,6 +204,8 @@ pub struct SettingsOut {
     pub description: String,
     pub author: String,
     pub posts_per_page: usize,
+    /// The header's links (`extra.nav`, from `quire.toml` or set here).
+    pub nav: Vec<NavLinkIo>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -289,6 +310,19 @@ pub fn settings_out(config: &Config) -> SettingsOut {
         description: config.description.clone(),
         author: config.author.clone(),
         posts_per_page: config.posts_per_page,
+        nav: config
+            .extra
+            .get("nav")
+            .and_then(|n| n.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|item| {
+                Some(NavLinkIo {
+                    name: item.get("name")?.as_str()?.to_owned(),
+                    url: item.get("url")?.as_str()?.to_owned(),
+                })
+            })
+            .collect(),
     }
 }
 

@@ -29,6 +29,26 @@ pub struct SettingsForm {
     author: String,
     #[serde(default)]
     posts_per_page: String,
+    /// One link a line: `Name | /address/`.
+    #[serde(default)]
+    nav: String,
+}
+
+/// `About | /about/` lines, in order; blank lines are skipped.
+fn parse_nav(text: &str) -> Result<Vec<crate::change::NavLink>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let (name, url) = line.rsplit_once('|').ok_or_else(|| {
+                format!("navigation: {line:?} needs a | between the name and the address")
+            })?;
+            Ok(crate::change::NavLink {
+                name: name.trim().to_owned(),
+                url: url.trim().to_owned(),
+            })
+        })
+        .collect()
 }
 
 async fn page(
@@ -39,10 +59,14 @@ async fn page(
     problem: Option<String>,
 ) -> HttpResponse {
     let mut data = Context::new();
-    data.insert(
-        "settings",
-        &settings_out(&state.published.load().site.config),
-    );
+    let settings = settings_out(&state.published.load().site.config);
+    let nav: Vec<String> = settings
+        .nav
+        .iter()
+        .map(|link| format!("{} | {}", link.name, link.url))
+        .collect();
+    data.insert("nav", &nav.join("\n"));
+    data.insert("settings", &settings);
     let frame = Frame {
         title: "Settings",
         section: "settings",
@@ -88,7 +112,21 @@ pub async fn save(
         )
         .await;
     };
+    let nav = match parse_nav(&form.nav) {
+        Ok(nav) => nav,
+        Err(problem) => {
+            return page(
+                &state,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(problem),
+            )
+            .await;
+        }
+    };
     let input = SettingsChange {
+        nav: Some(nav),
         title: Some(form.title.clone()),
         description: Some(form.description.clone()),
         author: Some(form.author.clone()),
