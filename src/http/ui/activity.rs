@@ -60,13 +60,6 @@ pub async fn show(
     data.insert("actors", &actors);
     data.insert("actor", &actor.unwrap_or_default());
     data.insert("older_url", &older_url);
-    let frame = Frame {
-        title: "Activity",
-        section: "activity",
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice: None,
-        problem: None,
-    };
+    let frame = Frame::of(&session, "Activity", "activity", None, None);
     render(&state, StatusCode::OK, "activity.html", frame, data).await
 }

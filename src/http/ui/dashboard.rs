@@ -117,13 +117,6 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             .map(|d| d.to_string())
             .collect::<Vec<_>>(),
     );
-    let frame = Frame {
-        title: "Dashboard",
-        section: "dashboard",
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice: None,
-        problem: None,
-    };
+    let frame = Frame::of(&session, "Dashboard", "dashboard", None, None);
     render(&state, StatusCode::OK, "dashboard.html", frame, data).await
 }

@@ -94,14 +94,7 @@ pub async fn show(
         "history_url",
         &format!("/admin/{}/{slug}/history", plural(kind)),
     );
-    let frame = Frame {
-        title: "Compare",
-        section: plural(kind),
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice: None,
-        problem: None,
-    };
+    let frame = Frame::of(&session, "Compare", plural(kind), None, None);
     render(&state, StatusCode::OK, "diff.html", frame, data).await
 }
 

@@ -9,10 +9,9 @@ use tera::Context;
 
 use super::dashboard::Line;
 use super::entries::{kind_of, known_tags, not_found, notice, plural};
-use super::page::{Frame, Session, render, see_other};
+use super::page::{DoneQuery, Frame, Session, render, see_other};
 use crate::admin::{AdminError, AdminReply, AdminRequest, EntryFields, SaveEntry};
 use crate::http::admin::{SubmitError, submit, submit_raw};
-use crate::http::auth::Authed;
 use crate::http::{AppState, with_db};
 use crate::site::entry::{Entry, EntryKind};
 
@@ -206,20 +205,8 @@ async fn editor(
         },
     );
     let title = if slug.is_none() { "New" } else { "Edit" };
-    let frame = Frame {
-        title,
-        section: plural(kind),
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice,
-        problem,
-    };
+    let frame = Frame::of(session, title, plural(kind), notice, problem);
     render(state, status, "editor.html", frame, data).await
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    pub(super) done: Option<String>,
 }
 
 pub async fn new(
@@ -314,10 +301,7 @@ async fn save(
         Ok(s) => s,
         Err(response) => return response,
     };
-    let authed = Authed {
-        actor: crate::change::Actor::User(session.user.clone()),
-        session: Some(session.id_hash.clone()),
-    };
+    let authed = session.authed();
     let base = format!("/admin/{}", plural(kind));
     match (form.action.as_str(), &slug) {
         ("preview", _) => {

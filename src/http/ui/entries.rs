@@ -144,14 +144,13 @@ pub async fn list(
     } else {
         "Pages"
     };
-    let frame = Frame {
-        title: heading,
-        section: plural(kind),
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice: notice(params.done.as_deref()),
-        problem: None,
-    };
+    let frame = Frame::of(
+        &session,
+        heading,
+        plural(kind),
+        notice(params.done.as_deref()),
+        None,
+    );
     render(&state, StatusCode::OK, "list.html", frame, data).await
 }
 

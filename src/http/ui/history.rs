@@ -6,13 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::editor::{DoneQuery, problem_of};
+use super::editor::problem_of;
 use super::entries::{kind_of, not_found, notice, plural};
-use super::page::{Frame, Session, render, see_other};
+use super::page::{DoneQuery, Frame, Session, render, see_other};
 use crate::admin::{AdminReply, AdminRequest};
 use crate::change::EventSeq;
 use crate::http::admin::{SubmitError, submit_raw};
-use crate::http::auth::Authed;
 use crate::http::{AppState, with_db};
 
 #[derive(Serialize)]
@@ -129,14 +128,13 @@ pub async fn show(
     data.insert("entry_title", &title);
     data.insert("edit_url", &base);
     data.insert("revisions", &revisions);
-    let frame = Frame {
-        title: "History",
-        section: plural(kind),
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice: notice(query.done.as_deref()),
-        problem: None,
-    };
+    let frame = Frame::of(
+        &session,
+        "History",
+        plural(kind),
+        notice(query.done.as_deref()),
+        None,
+    );
     render(&state, StatusCode::OK, "history.html", frame, data).await
 }
 
@@ -159,10 +157,7 @@ pub async fn restore(
         Ok(s) => s,
         Err(response) => return response,
     };
-    let authed = Authed {
-        actor: crate::change::Actor::User(session.user.clone()),
-        session: Some(session.id_hash.clone()),
-    };
+    let authed = session.authed();
     let request = AdminRequest::RestoreRevision {
         kind,
         slug,

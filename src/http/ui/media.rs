@@ -7,12 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::page::{Frame, Session, render, see_other};
+use super::page::{DoneQuery, Frame, Session, render, see_other};
 use crate::admin::{AdminError, AdminRequest};
 use crate::change::MediaHash;
 use crate::http::admin::media::read_upload;
 use crate::http::admin::{SubmitError, submit_raw};
-use crate::http::auth::Authed;
 use crate::http::{AppState, with_db};
 
 #[derive(Serialize)]
@@ -33,11 +32,6 @@ fn human_size(bytes: u64) -> String {
         b if b >= 1024 => format!("{:.0} KB", b as f64 / 1024.0),
         b => format!("{b} bytes"),
     }
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 pub async fn show(
@@ -102,22 +96,8 @@ async fn page_confirming(
     let mut data = Context::new();
     data.insert("files", &files);
     data.insert("confirm", &confirm.unwrap_or_default());
-    let frame = Frame {
-        title: "Media",
-        section: "media",
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice,
-        problem,
-    };
+    let frame = Frame::of(&session, "Media", "media", notice, problem);
     render(state, status, "media.html", frame, data).await
-}
-
-fn authed(session: &Session) -> Authed {
-    Authed {
-        actor: crate::change::Actor::User(session.user.clone()),
-        session: Some(session.id_hash.clone()),
-    }
 }
 
 pub async fn upload(
@@ -151,7 +131,7 @@ pub async fn upload(
         file_name: upload.file_name,
         bytes: upload.bytes.into(),
     };
-    match submit_raw(&state, &authed(&session), request).await {
+    match submit_raw(&state, &session.authed(), request).await {
         Ok(_) => see_other("/admin/media?done=uploaded"),
         Err(SubmitError::Refused(AdminError::UnsupportedType(m))) => {
             page(
@@ -225,7 +205,7 @@ pub async fn delete(
     }
     match submit_raw(
         &state,
-        &authed(&session),
+        &session.authed(),
         AdminRequest::DeleteMedia { hash },
     )
     .await

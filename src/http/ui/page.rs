@@ -66,6 +66,12 @@ pub async fn asset(file: web::Path<String>) -> HttpResponse {
         .body(found.data.into_owned())
 }
 
+/// `?done=…`: what the action before a redirect did, for the page after it to say.
+#[derive(serde::Deserialize)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
 /// The logged-in user of a request, and the form token of their session.
 pub struct Session {
     pub user: String,
@@ -165,6 +171,36 @@ pub struct Frame<'a> {
     pub csrf: &'a str,
     pub notice: Option<String>,
     pub problem: Option<String>,
+}
+
+impl<'a> Frame<'a> {
+    /// The frame of a logged-in page.
+    pub fn of(
+        session: &'a Session,
+        title: &'a str,
+        section: &'a str,
+        notice: Option<String>,
+        problem: Option<String>,
+    ) -> Frame<'a> {
+        Frame {
+            title,
+            section,
+            user: Some(&session.user),
+            csrf: &session.csrf,
+            notice,
+            problem,
+        }
+    }
+}
+
+impl Session {
+    /// Who the writer records for this session's changes: `user:NAME`.
+    pub fn authed(&self) -> crate::http::auth::Authed {
+        crate::http::auth::Authed {
+            actor: crate::change::Actor::User(self.user.clone()),
+            session: Some(self.id_hash.clone()),
+        }
+    }
 }
 
 /// Renders `template` on the blocking pool (templates are CPU work; async workers serve the

@@ -6,17 +6,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use tera::Context;
 
-use super::page::{Frame, Session, render, see_other};
+use super::page::{DoneQuery, Frame, Session, render, see_other};
 use crate::admin::{AdminRequest, SettingsChange};
 use crate::http::AppState;
 use crate::http::admin::types::settings_out;
 use crate::http::admin::{SubmitError, submit_raw};
-use crate::http::auth::Authed;
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
 
 #[derive(Deserialize)]
 pub struct SettingsForm {
@@ -67,14 +61,7 @@ async fn page(
         .collect();
     data.insert("nav", &nav.join("\n"));
     data.insert("settings", &settings);
-    let frame = Frame {
-        title: "Settings",
-        section: "settings",
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice,
-        problem,
-    };
+    let frame = Frame::of(&session, "Settings", "settings", notice, problem);
     render(state, status, "settings.html", frame, data).await
 }
 
@@ -132,10 +119,7 @@ pub async fn save(
         author: Some(form.author.clone()),
         posts_per_page: Some(posts_per_page),
     };
-    let authed = Authed {
-        actor: crate::change::Actor::User(session.user.clone()),
-        session: Some(session.id_hash.clone()),
-    };
+    let authed = session.authed();
     match submit_raw(&state, &authed, AdminRequest::PutSettings { input }).await {
         Ok(_) => see_other("/admin/settings?done=saved"),
         Err(SubmitError::Refused(crate::admin::AdminError::Invalid(fields))) => {

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::page::{Frame, Session, render, see_other};
+use super::page::{DoneQuery, Frame, Session, render, see_other};
 use crate::auth::{random_secret, secret_hash, valid_name};
 use crate::http::{AppState, with_db};
 
@@ -21,11 +21,6 @@ fn day(secs: i64) -> String {
     chrono::DateTime::from_timestamp(secs, 0)
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 async fn page(
@@ -55,14 +50,7 @@ async fn page(
         data.insert("secret_name", &name);
         data.insert("secret", &secret);
     }
-    let frame = Frame {
-        title: "API tokens",
-        section: "tokens",
-        user: Some(&session.user),
-        csrf: &session.csrf,
-        notice,
-        problem,
-    };
+    let frame = Frame::of(&session, "API tokens", "tokens", notice, problem);
     render(state, status, "tokens.html", frame, data).await
 }
 
