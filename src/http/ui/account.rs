@@ -58,7 +58,7 @@ async fn page_with(
         data.insert("key", key);
         data.insert("qr", &crate::totp::qr_svg(&uri));
     }
-    let frame = Frame::of(&session, "Account", "account", None, problem);
+    let frame = Frame::of(session, "Account", "account", None, problem);
     render(state, status, "account.html", frame, data).await
 }
 

@@ -96,7 +96,7 @@ async fn page_confirming(
     let mut data = Context::new();
     data.insert("files", &files);
     data.insert("confirm", &confirm.unwrap_or_default());
-    let frame = Frame::of(&session, "Media", "media", notice, problem);
+    let frame = Frame::of(session, "Media", "media", notice, problem);
     render(state, status, "media.html", frame, data).await
 }
 

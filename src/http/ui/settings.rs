@@ -61,7 +61,7 @@ async fn page(
         .collect();
     data.insert("nav", &nav.join("\n"));
     data.insert("settings", &settings);
-    let frame = Frame::of(&session, "Settings", "settings", notice, problem);
+    let frame = Frame::of(session, "Settings", "settings", notice, problem);
     render(state, status, "settings.html", frame, data).await
 }
 

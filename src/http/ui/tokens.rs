@@ -50,7 +50,7 @@ async fn page(
         data.insert("secret_name", &name);
         data.insert("secret", &secret);
     }
-    let frame = Frame::of(&session, "API tokens", "tokens", notice, problem);
+    let frame = Frame::of(session, "API tokens", "tokens", notice, problem);
     render(state, status, "tokens.html", frame, data).await
 }
 
