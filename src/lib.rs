@@ -22,6 +22,7 @@ mod paths;
 mod pipeline;
 mod render;
 mod scaffold;
+mod search;
 mod site;
 mod snapshot;
 mod store;

@@ -3,6 +3,7 @@
 mod admin;
 pub mod auth;
 mod error;
+mod islands;
 mod public;
 mod ui;
 

@@ -22,6 +22,12 @@ pub async fn serve(req: HttpRequest, published: web::Data<Published>) -> HttpRes
         return not_found(&req, pages.not_found().map(|s| s.as_ref()));
     };
     if let Some(served) = pages.lookup(&path) {
+        if let Served::Page(page) = served.as_ref()
+            && let Some(islands) = &page.islands
+            && !req.query_string().is_empty()
+        {
+            return super::islands::respond(&req, &snapshot, islands);
+        }
         return respond(&req, served, StatusCode::OK);
     }
     if !path.ends_with('/') && pages.lookup(&format!("{path}/")).is_some() {
@@ -121,7 +127,11 @@ fn respond_page(req: &HttpRequest, page: &Page, status: StatusCode) -> HttpRespo
 }
 
 /// RFC 9110: `If-None-Match` wins over `If-Modified-Since`.
-fn not_modified(req: &HttpRequest, etag: &HeaderValue, last_modified: SystemTime) -> bool {
+pub(super) fn not_modified(
+    req: &HttpRequest,
+    etag: &HeaderValue,
+    last_modified: SystemTime,
+) -> bool {
     let etag = etag.to_str().unwrap_or_default();
     if let Some(value) = req
         .headers()
@@ -155,12 +165,24 @@ fn not_modified(req: &HttpRequest, etag: &HeaderValue, last_modified: SystemTime
 
 /// Picks br, then gzip, then identity, honouring `q=0`.
 fn negotiate(req: &HttpRequest, page: &Page) -> Encoding {
+    let (br, gzip) = accepted(req);
+    if br && page.brotli.is_some() {
+        Encoding::Brotli
+    } else if gzip && page.gzip.is_some() {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// Whether the client takes br and gzip (`Accept-Encoding`, `q=0` meaning no).
+pub(super) fn accepted(req: &HttpRequest) -> (bool, bool) {
     let Some(accept) = req
         .headers()
         .get(header::ACCEPT_ENCODING)
         .and_then(|v: &HeaderValue| v.to_str().ok())
     else {
-        return Encoding::Identity;
+        return (false, false);
     };
     let mut br = false;
     let mut gzip = false;
@@ -186,13 +208,7 @@ fn negotiate(req: &HttpRequest, page: &Page) -> Encoding {
             _ => {}
         }
     }
-    if br && page.brotli.is_some() {
-        Encoding::Brotli
-    } else if gzip && page.gzip.is_some() {
-        Encoding::Gzip
-    } else {
-        Encoding::Identity
-    }
+    (br, gzip)
 }
 
 #[cfg(test)]

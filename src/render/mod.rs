@@ -1,8 +1,10 @@
 //! Turns (site, route) into response bodies. Pure: no IO, no HTTP; the theme is loaded once.
 
 pub mod feeds;
+pub mod islands;
 pub mod page;
 mod routes;
+pub mod search_island;
 mod syntax_css;
 pub mod theme;
 pub mod urls;
@@ -52,6 +54,7 @@ impl Renderer {
             Route::Sitemap => self.render_sitemap(site, &mut out)?,
             Route::Robots => self.render_robots(&mut out)?,
             Route::NotFound => self.render_not_found(site, &mut out)?,
+            Route::Search => self.render_search(site, &mut out)?,
         }
         Ok(out)
     }
@@ -99,7 +102,7 @@ impl Renderer {
         ctx.insert("page", &EntryView::new(&entry, &self.base_url, true));
         ctx.insert("prev", &Option::<EntryView<'_>>::None);
         ctx.insert("next", &Option::<EntryView<'_>>::None);
-        match self.html("post.html", &ctx)? {
+        match self.html(site, "post.html", &ctx)? {
             Served::Page(page) => Ok(String::from_utf8_lossy(&page.identity).into_owned()),
             Served::Redirect { .. } => Ok(String::new()),
         }
@@ -167,7 +170,7 @@ impl Renderer {
         ctx
     }
 
-    fn html(&self, template: &str, ctx: &Context) -> Result<Served, RenderError> {
+    fn html(&self, site: &Site, template: &str, ctx: &Context) -> Result<Served, RenderError> {
         let html = self
             .theme
             .tera
@@ -180,12 +183,28 @@ impl Renderer {
                     .collect::<Vec<_>>()
                     .join(" "),
             })?;
-        Ok(Served::Page(Page::new(
-            HTML,
-            html,
-            CachePolicy::Revalidate,
-            self.compression,
-        )))
+        // A page with islands is served with their fallback content until a request fills them.
+        let Some(islands) = islands::IslandPage::parse(&html) else {
+            return Ok(Served::Page(Page::new(
+                HTML,
+                html,
+                CachePolicy::Revalidate,
+                self.compression,
+            )));
+        };
+        let filled = islands.assemble(|hole| self.fallback(site, hole));
+        let mut page = Page::new(HTML, filled, CachePolicy::Revalidate, self.compression);
+        page.islands = Some(Arc::new(islands));
+        Ok(Served::Page(page))
+    }
+
+    /// What an island shows before (or without) a request to fill it: in a static export, and
+    /// on the page served when a request brings no query.
+    fn fallback(&self, site: &Site, hole: &islands::Hole) -> String {
+        match hole.name.as_str() {
+            "search" => search_island::island(site, &Default::default()),
+            _ => String::new(),
+        }
     }
 
     fn text(&self, content_type: &str, body: String) -> Served {

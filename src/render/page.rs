@@ -41,6 +41,8 @@ pub struct Page {
     pub cache: CachePolicy,
     /// Whether br/gzip versions are worth having (text, not tiny).
     pub compressible: bool,
+    /// The page split at its islands, when it has any: the server fills them per request.
+    pub islands: Option<super::islands::SharedIslands>,
     /// Header values formatted once, so a request allocates nothing for them:
     /// the ETags of identity, gzip and brotli, then Last-Modified.
     header_values: [Bytes; 4],
@@ -80,6 +82,7 @@ impl Page {
             last_modified,
             cache,
             compressible,
+            islands: None,
         };
         if compression == Compression::Precompress {
             page.compress();

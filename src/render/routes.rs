@@ -39,7 +39,7 @@ impl Renderer {
             route::ATOM_PATH,
         );
         ctx.insert("paginator", &paginator);
-        out.push((path, self.html("index.html", &ctx)?));
+        out.push((path, self.html(site, "index.html", &ctx)?));
         if page == 1 {
             out.push((
                 "/page/1/".to_owned(),
@@ -99,7 +99,7 @@ impl Renderer {
             EntryKind::Post => "post.html".to_owned(),
             EntryKind::Page => "page.html".to_owned(),
         });
-        out.push((path.clone(), self.html(&template, &ctx)?));
+        out.push((path.clone(), self.html(site, &template, &ctx)?));
         for alias in &entry.aliases {
             out.push((
                 alias.clone(),
@@ -149,7 +149,7 @@ impl Renderer {
         ctx.insert("total_posts", &posts.len());
         out.push((
             route::ARCHIVE_PATH.to_owned(),
-            self.html("archive.html", &ctx)?,
+            self.html(site, "archive.html", &ctx)?,
         ));
         Ok(())
     }
@@ -179,7 +179,10 @@ impl Renderer {
             route::ATOM_PATH,
         );
         ctx.insert("tags", &tags);
-        out.push((route::TAGS_PATH.to_owned(), self.html("tags.html", &ctx)?));
+        out.push((
+            route::TAGS_PATH.to_owned(),
+            self.html(site, "tags.html", &ctx)?,
+        ));
         Ok(())
     }
 
@@ -220,7 +223,7 @@ impl Renderer {
             },
         );
         ctx.insert("paginator", &paginator);
-        out.push((path, self.html("tag.html", &ctx)?));
+        out.push((path, self.html(site, "tag.html", &ctx)?));
         if page == 1 {
             out.push((
                 format!("/tags/{slug}/page/1/"),
@@ -338,7 +341,28 @@ impl Renderer {
         );
         out.push((
             route::NOT_FOUND_PATH.to_owned(),
-            self.html("404.html", &ctx)?,
+            self.html(site, "404.html", &ctx)?,
+        ));
+        Ok(())
+    }
+
+    pub(super) fn render_search(
+        &self,
+        site: &Site,
+        out: &mut Vec<(String, Served)>,
+    ) -> Result<(), RenderError> {
+        let title = format!("Search · {}", site.config.title);
+        let ctx = self.context(
+            site,
+            route::SEARCH_PATH,
+            &title,
+            &site.config.description,
+            "website",
+            route::ATOM_PATH,
+        );
+        out.push((
+            route::SEARCH_PATH.to_owned(),
+            self.html(site, "search.html", &ctx)?,
         ));
         Ok(())
     }

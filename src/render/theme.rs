@@ -73,6 +73,7 @@ impl Theme {
         }
 
         let mut tera = Tera::new();
+        tera.register_function("island", super::islands::island_function);
         tera.add_raw_templates(
             templates
                 .iter()
@@ -88,6 +89,14 @@ impl Theme {
                 .unwrap_or_else(|| shown("templates"));
             Diagnostic::new(file, 0, format!("template error: {}", one_line(&message)))
         })?;
+        if !templates.contains_key("search.html") {
+            // Only a theme that replaced the embedded one entirely could get here.
+            return Err(Diagnostic::new(
+                shown("templates"),
+                0,
+                "the theme has no search.html",
+            ));
+        }
         for required in [
             "index.html",
             "post.html",

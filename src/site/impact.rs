@@ -55,6 +55,8 @@ impl Site {
         }
         if !listed_same {
             impact.render.insert(Route::Archive);
+            // Its filters list the years and tags.
+            impact.render.insert(Route::Search);
         }
         self.home_lists(&before, &after, listed_same, &mut impact);
         self.tag_lists(&before, &after, listed_same, &mut impact);
@@ -182,6 +184,7 @@ impl Site {
             }
             if old_pos.is_some() != new_pos.is_some() || !listed_same {
                 impact.render.insert(Route::TagIndex);
+                impact.render.insert(Route::Search);
             }
         }
     }

@@ -7,6 +7,7 @@
 pub mod entry;
 mod impact;
 pub mod route;
+pub mod search;
 
 use impact::Positions;
 
@@ -59,6 +60,8 @@ pub struct Site {
     /// Files beside a bundle's `index.md` (images...), by content path.
     bundle_files: OrdMap<SourcePath, Bytes>,
     now: DateTime<Utc>,
+    /// Full text of every entry, drafts included (see `search.rs`).
+    search: crate::search::SearchIndex,
 }
 
 /// Why an entry cannot join the site.
@@ -90,6 +93,7 @@ impl Impact {
 
 impl Site {
     pub fn new(config: Arc<Config>, now: DateTime<Utc>) -> Site {
+        let search = crate::search::SearchIndex::new(&config.language);
         Site {
             config,
             entries: OrdMap::new(),
@@ -99,6 +103,7 @@ impl Site {
             scheduled: OrdSet::new(),
             bundle_files: OrdMap::new(),
             now,
+            search,
         }
     }
 
@@ -112,10 +117,12 @@ impl Site {
         let mut conflicts = Vec::new();
         for entry in entries {
             let source = entry.source.clone();
-            if let Err(c) = site.upsert(entry) {
+            if let Err(c) = site.put(entry) {
                 conflicts.push((source, c));
             }
         }
+        // Indexed together at the end: the analysis runs in parallel.
+        site.index_all_for_search();
         (site, conflicts)
     }
 
@@ -232,6 +239,16 @@ impl Site {
 
     /// Adds or replaces an entry and says which routes that touches.
     pub fn upsert(&mut self, entry: Entry) -> Result<Impact, Conflict> {
+        let source = entry.source.clone();
+        let impact = self.put(entry)?;
+        if let Some(entry) = self.entries.get(&source).cloned() {
+            self.index_for_search(&entry);
+        }
+        Ok(impact)
+    }
+
+    /// `upsert` without the search index.
+    fn put(&mut self, entry: Entry) -> Result<Impact, Conflict> {
         self.check(&entry)?;
         let before = self.take(&entry.source);
         let entry = Arc::new(entry);
@@ -242,6 +259,7 @@ impl Site {
     }
 
     pub fn remove(&mut self, source: &SourcePath) -> Impact {
+        self.search.remove(source.as_str());
         let before = self.take(source);
         self.impact(before, None)
     }
@@ -348,6 +366,7 @@ impl Site {
             Route::Sitemap,
             Route::Robots,
             Route::NotFound,
+            Route::Search,
         ]);
         routes
     }

@@ -25,6 +25,8 @@ pub enum Route {
     Sitemap,
     Robots,
     NotFound,
+    /// `/search/`: the form, its results an island filled per request.
+    Search,
 }
 
 pub fn home_path(page: usize) -> String {
@@ -55,10 +57,11 @@ pub const JSON_FEED_PATH: &str = "/feed.json";
 pub const SITEMAP_PATH: &str = "/sitemap.xml";
 pub const ROBOTS_PATH: &str = "/robots.txt";
 pub const NOT_FOUND_PATH: &str = "/404.html";
+pub const SEARCH_PATH: &str = "/search/";
 
 /// First path segments that belong to Quire's own routes; a page may not take them as its slug.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "posts", "tags", "page", "archive", "admin", "assets", "static", "media", "404",
+    "posts", "tags", "page", "archive", "admin", "assets", "static", "media", "404", "search",
 ];
 
 /// How many list pages `count` items make; an empty list still has its first page.

@@ -260,6 +260,13 @@ impl Writer {
             let url = self.fallback_base_url.trim_end_matches('/');
             self.notifier
                 .send(&format!("READY=1\nSTATUS=serving at {url}/"));
+            let index = self.site.search_index();
+            tracing::info!(
+                "search index: {} entries, {} terms, about {} bytes",
+                index.len(),
+                index.term_count(),
+                index.approximate_bytes()
+            );
         }
         if !commands.is_empty() {
             self.apply_admin(commands);

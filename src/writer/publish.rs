@@ -107,7 +107,7 @@ impl Writer {
             impact.render.into_iter().partition(|route| match route {
                 Route::Home { page } | Route::Tag { page, .. } => *page <= 2,
                 // One page each, but they grow with the site: they follow in the background too.
-                Route::Archive | Route::Sitemap | Route::TagIndex => false,
+                Route::Archive | Route::Sitemap | Route::TagIndex | Route::Search => false,
                 _ => true,
             });
         self.deferred.extend(deep);

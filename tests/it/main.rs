@@ -18,6 +18,7 @@ mod live;
 mod pages;
 mod quality;
 mod restart;
+mod search;
 mod snapshots;
 mod support;
 mod tidy;

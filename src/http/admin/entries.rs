@@ -64,11 +64,17 @@ pub(in crate::http) fn matching<'a>(
     query: &ListQuery,
 ) -> Vec<&'a Entry> {
     let site = &snapshot.site;
-    let needle = query
+    // Words, through the site's search index (stemming, typos, the last word as a prefix).
+    let hits: Option<std::collections::BTreeSet<_>> = query
         .q
         .as_deref()
-        .map(str::to_lowercase)
-        .filter(|q| !q.trim().is_empty());
+        .filter(|q| !q.trim().is_empty())
+        .map(|q| {
+            site.search_everything(q)
+                .into_iter()
+                .map(|e| e.source.clone())
+                .collect()
+        });
     let tag = query.tag.as_deref().map(tag_slug);
     let mut found: Vec<&Entry> = site
         .entries()
@@ -82,12 +88,7 @@ pub(in crate::http) fn matching<'a>(
             tag.as_ref()
                 .is_none_or(|t| e.tags.iter().any(|x| &x.slug == t))
         })
-        .filter(|e| {
-            needle.as_ref().is_none_or(|q| {
-                e.title.to_lowercase().contains(q.as_str())
-                    || e.body.html.to_lowercase().contains(q.as_str())
-            })
-        })
+        .filter(|e| hits.as_ref().is_none_or(|h| h.contains(&e.source)))
         .collect();
     found.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     found

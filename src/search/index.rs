@@ -1,0 +1,236 @@
+//! The inverted index: term -> the documents holding it, persistent so the writer changes one
+//! document in O(its terms) while readers keep searching the previous version.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use imbl::{OrdMap, Vector};
+
+use super::tokenize::Analyzer;
+
+/// One document's share of a term: how often it occurs in the title (and tags) and the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Posting {
+    pub doc: u32,
+    pub title_tf: u16,
+    pub body_tf: u16,
+}
+
+/// What a search shows of a document, and what removing it needs.
+#[derive(Debug)]
+pub struct Doc {
+    pub key: Arc<str>,
+    pub title: String,
+    /// The body as plain text, for snippets.
+    pub text: String,
+    terms: Vec<Arc<str>>,
+}
+
+/// What the index is given for one document.
+pub struct DocInput<'a> {
+    pub key: &'a str,
+    pub title: &'a str,
+    /// Tag names: they count as title words.
+    pub tags: &'a [&'a str],
+    /// The body as HTML; tags are stripped and entities decoded here.
+    pub html: &'a str,
+}
+
+#[derive(Clone)]
+pub struct SearchIndex {
+    pub(super) analyzer: Arc<Analyzer>,
+    ids: OrdMap<Arc<str>, u32>,
+    pub(super) docs: OrdMap<u32, Arc<Doc>>,
+    /// Words per document id (title and body), for BM25's length normalisation.
+    pub(super) lengths: Vector<u32>,
+    /// Sorted by term, so a prefix ("ser" -> "server", "serve") is a range.
+    pub(super) postings: OrdMap<Arc<str>, Arc<Vec<Posting>>>,
+    total_len: u64,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("docs", &self.docs.len())
+            .field("terms", &self.postings.len())
+            .finish()
+    }
+}
+
+/// A document analysed: its terms with their counts, ready to be posted.
+struct Analysed {
+    title: String,
+    text: String,
+    counts: HashMap<String, (u16, u16)>,
+    length: u32,
+}
+
+fn analyse(analyzer: &Analyzer, input: &DocInput<'_>) -> Analysed {
+    let text = super::text::plain_text(input.html);
+    let mut counts: HashMap<String, (u16, u16)> = HashMap::new();
+    let mut length = 0u32;
+    let mut title_words = input.title.to_owned();
+    for tag in input.tags {
+        title_words.push(' ');
+        title_words.push_str(tag);
+    }
+    for token in analyzer.tokens(&title_words) {
+        counts.entry(token.term).or_default().0 += 1;
+        length += 1;
+    }
+    for token in analyzer.tokens(&text) {
+        let count = counts.entry(token.term).or_default();
+        count.1 = count.1.saturating_add(1);
+        length += 1;
+    }
+    Analysed {
+        title: input.title.to_owned(),
+        text,
+        counts,
+        length,
+    }
+}
+
+impl SearchIndex {
+    pub fn new(language: &str) -> SearchIndex {
+        SearchIndex {
+            analyzer: Arc::new(Analyzer::new(language)),
+            ids: OrdMap::new(),
+            docs: OrdMap::new(),
+            lengths: Vector::new(),
+            postings: OrdMap::new(),
+            total_len: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn term_count(&self) -> usize {
+        self.postings.len()
+    }
+
+    pub(super) fn average_length(&self) -> f32 {
+        if self.docs.is_empty() {
+            1.0
+        } else {
+            (self.total_len as f32 / self.docs.len() as f32).max(1.0)
+        }
+    }
+
+    /// Adds or replaces the document with `input.key`.
+    pub fn upsert(&mut self, input: &DocInput<'_>) {
+        let analysed = analyse(&self.analyzer, input);
+        self.put(input.key, analysed);
+    }
+
+    /// Adds many documents, analysing them in parallel first (startup, `quire build`).
+    pub fn extend<'a>(&mut self, inputs: Vec<DocInput<'a>>) {
+        use rayon::prelude::*;
+        let analyzer = Arc::clone(&self.analyzer);
+        let analysed: Vec<(&'a str, Analysed)> = inputs
+            .par_iter()
+            .map(|input| (input.key, analyse(&analyzer, input)))
+            .collect();
+        for (key, doc) in analysed {
+            self.put(key, doc);
+        }
+    }
+
+    fn put(&mut self, key: &str, analysed: Analysed) {
+        let id = match self.ids.get(key) {
+            Some(id) => {
+                let id = *id;
+                self.unpost(id);
+                id
+            }
+            None => {
+                let id = self.lengths.len() as u32;
+                self.lengths.push_back(0);
+                self.ids.insert(Arc::from(key), id);
+                id
+            }
+        };
+        let mut terms = Vec::with_capacity(analysed.counts.len());
+        for (term, (title_tf, body_tf)) in analysed.counts {
+            let posting = Posting {
+                doc: id,
+                title_tf,
+                body_tf,
+            };
+            let term: Arc<str> = match self.postings.get_key_value(term.as_str()) {
+                Some((shared, _)) => Arc::clone(shared),
+                None => Arc::from(term),
+            };
+            let list = self
+                .postings
+                .entry(Arc::clone(&term))
+                .or_insert_with(|| Arc::new(Vec::new()));
+            let list = Arc::make_mut(list);
+            match list.binary_search_by_key(&id, |p| p.doc) {
+                Ok(at) => list[at] = posting,
+                Err(at) => list.insert(at, posting),
+            }
+            terms.push(term);
+        }
+        self.lengths.set(id as usize, analysed.length);
+        self.total_len += u64::from(analysed.length);
+        self.docs.insert(
+            id,
+            Arc::new(Doc {
+                key: Arc::from(key),
+                title: analysed.title,
+                text: analysed.text,
+                terms,
+            }),
+        );
+    }
+
+    pub fn remove(&mut self, key: &str) {
+        if let Some(id) = self.ids.remove(key) {
+            self.unpost(id);
+            self.lengths.set(id as usize, 0);
+        }
+    }
+
+    /// Takes document `id` out of every posting list (the id stays reserved for its key).
+    fn unpost(&mut self, id: u32) {
+        let Some(doc) = self.docs.remove(&id) else {
+            return;
+        };
+        self.total_len = self.total_len.saturating_sub(u64::from(
+            self.lengths.get(id as usize).copied().unwrap_or(0),
+        ));
+        for term in &doc.terms {
+            let empty = match self.postings.get_mut(term) {
+                Some(list) => {
+                    let list = Arc::make_mut(list);
+                    if let Ok(at) = list.binary_search_by_key(&id, |p| p.doc) {
+                        list.remove(at);
+                    }
+                    list.is_empty()
+                }
+                None => false,
+            };
+            if empty {
+                self.postings.remove(term);
+            }
+        }
+    }
+
+    /// Rough bytes held, for the benchmark's memory figure.
+    pub fn approximate_bytes(&self) -> usize {
+        let postings: usize = self
+            .postings
+            .iter()
+            .map(|(term, list)| term.len() + 48 + list.len() * std::mem::size_of::<Posting>())
+            .sum();
+        let docs: usize = self
+            .docs
+            .values()
+            .map(|d| d.key.len() + d.title.len() + d.text.len() + d.terms.len() * 16 + 96)
+            .sum();
+        postings + docs + self.lengths.len() * 4
+    }
+}
