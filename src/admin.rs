@@ -65,6 +65,7 @@ pub enum AdminRequest {
     PutSettings {
         input: SettingsChange,
     },
+    Comment(crate::comments::CommentRequest),
 }
 
 /// Create (`slug: None`) or replace an entry.
@@ -98,6 +99,11 @@ pub enum AdminReply {
     },
     /// The settings were saved; the site already shows them.
     SettingsSaved,
+    /// The comment as now stored; for a new one, the key that lets its author edit it.
+    Comment {
+        comment: std::sync::Arc<crate::site::comments::Comment>,
+        key: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,6 +118,8 @@ pub enum AdminError {
     Invalid(BTreeMap<String, String>),
     #[error("{0}")]
     UnsupportedType(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -2,15 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::site::comments::Comment;
 use crate::site::entry::{Entry, EntryKind, Slug, SourcePath};
 
-/// Who made a change, as the log records it: `file`, `user:NAME` or `token:NAME`.
+/// Who made a change, as the log records it: `file`, `user:NAME`, `token:NAME` or `visitor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Actor {
     /// The file watcher or the startup reconcile.
     File,
     User(String),
     Token(String),
+    /// Someone reading the site: a comment, or its author's own edit within the window.
+    Visitor,
 }
 
 impl Actor {
@@ -19,6 +22,7 @@ impl Actor {
             Actor::File => "file".to_owned(),
             Actor::User(name) => format!("user:{name}"),
             Actor::Token(name) => format!("token:{name}"),
+            Actor::Visitor => "visitor".to_owned(),
         }
     }
 }
@@ -156,6 +160,15 @@ pub enum Change {
     SettingsUpdated {
         settings: Settings,
     },
+    /// A comment was written, edited or moderated: its whole new state.
+    CommentPut {
+        comment: Box<Comment>,
+    },
+    /// A comment (and its replies) removed.
+    CommentDeleted {
+        id: u64,
+        post: SourcePath,
+    },
 }
 
 /// The `events.kind` of each change. The serde names of `EventPayload` must equal these; a
@@ -166,6 +179,8 @@ pub mod event_kind {
     pub const MEDIA_ADD: &str = "media.add.v1";
     pub const MEDIA_DELETE: &str = "media.delete.v1";
     pub const SETTINGS_UPDATE: &str = "settings.update.v1";
+    pub const COMMENT_PUT: &str = "comment.put.v1";
+    pub const COMMENT_DELETE: &str = "comment.delete.v1";
 }
 
 /// The payload stored in `events.payload`, versioned by `kind`.
@@ -190,6 +205,10 @@ pub enum EventPayload {
     MediaDeleted { hash: MediaHash },
     #[serde(rename = "settings.update.v1")]
     SettingsUpdated { settings: Settings },
+    #[serde(rename = "comment.put.v1")]
+    CommentPut { comment: Box<Comment> },
+    #[serde(rename = "comment.delete.v1")]
+    CommentDeleted { id: u64, post: SourcePath },
 }
 
 impl Change {
@@ -212,6 +231,13 @@ impl Change {
             Change::SettingsUpdated { settings } => EventPayload::SettingsUpdated {
                 settings: settings.clone(),
             },
+            Change::CommentPut { comment } => EventPayload::CommentPut {
+                comment: comment.clone(),
+            },
+            Change::CommentDeleted { id, post } => EventPayload::CommentDeleted {
+                id: *id,
+                post: post.clone(),
+            },
         }
     }
 
@@ -222,6 +248,8 @@ impl Change {
             Change::MediaAdded { .. } => event_kind::MEDIA_ADD,
             Change::MediaDeleted { .. } => event_kind::MEDIA_DELETE,
             Change::SettingsUpdated { .. } => event_kind::SETTINGS_UPDATE,
+            Change::CommentPut { .. } => event_kind::COMMENT_PUT,
+            Change::CommentDeleted { .. } => event_kind::COMMENT_DELETE,
         }
     }
 
@@ -233,6 +261,8 @@ impl Change {
             Change::MediaAdded { media, .. } => format!("media:{}", media.hash),
             Change::MediaDeleted { hash } => format!("media:{hash}"),
             Change::SettingsUpdated { .. } => "settings".to_owned(),
+            Change::CommentPut { comment } => format!("comment:{}", comment.id),
+            Change::CommentDeleted { id, .. } => format!("comment:{id}"),
         }
     }
 }
@@ -264,6 +294,10 @@ mod tests {
             Change::MediaDeleted { hash: media.hash },
             Change::SettingsUpdated {
                 settings: Settings::default(),
+            },
+            Change::CommentDeleted {
+                id: 1,
+                post: SourcePath::new("posts/a.md").unwrap_or_else(|| unreachable!()),
             },
         ];
         for change in changes {

@@ -28,6 +28,34 @@ pub struct Config {
     pub admin: AdminConfig,
     /// IANA time zone (`America/New_York`) for dates written without an offset; empty is UTC.
     pub timezone: String,
+    /// Comments under posts.
+    pub comments: CommentsConfig,
+}
+
+/// `[comments]` in `quire.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommentsConfig {
+    /// Whether posts take comments; a post's `allow_comments` front matter overrides it.
+    pub enabled: bool,
+    /// Approve at once a commenter whose browser already has an approved comment here.
+    pub auto_approve_returning: bool,
+    /// How long a commenter may edit or delete their own comment, in minutes.
+    pub edit_minutes: u32,
+    /// Where a static export's pages send and fetch comments (`https://example.com`); empty
+    /// means an export shows the comments as they were, without a form.
+    pub origin: String,
+}
+
+impl Default for CommentsConfig {
+    fn default() -> Self {
+        CommentsConfig {
+            enabled: true,
+            auto_approve_returning: false,
+            edit_minutes: 15,
+            origin: String::new(),
+        }
+    }
 }
 
 /// `[admin]` in `quire.toml`.
@@ -98,6 +126,7 @@ impl Default for Config {
             extra: toml::Table::new(),
             admin: AdminConfig::default(),
             timezone: String::new(),
+            comments: CommentsConfig::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod auth;
 mod change;
 pub mod cli;
 mod clock;
+mod comments;
 mod config;
 mod content;
 mod diagnostic;

@@ -1,5 +1,6 @@
 //! Turns files under `content/` into compiled entries, and says exactly where a file is wrong.
 
+pub mod comment_body;
 pub mod compile;
 pub mod dates;
 pub mod footnotes;

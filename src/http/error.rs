@@ -58,6 +58,7 @@ pub fn admin_error(error: AdminError) -> HttpResponse {
                     fields,
                 },
             }),
+        AdminError::Forbidden(m) => json_error(StatusCode::FORBIDDEN, "forbidden", m),
         AdminError::UnsupportedType(m) => {
             json_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", m)
         }

@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod auth;
+mod comments;
 mod error;
 mod islands;
 mod public;
@@ -34,6 +35,8 @@ pub struct AppState {
     /// writer. Used only on the blocking pool, through `with_db`.
     db: Mutex<Store>,
     pub limiter: LoginLimiter,
+    /// Comment form tokens and rate windows.
+    pub comment_guard: crate::comments::Guard,
     pub markdown: Arc<Markdown>,
     /// "Now" for sessions and tokens.
     pub clock: SharedClock,
@@ -56,6 +59,7 @@ impl AppState {
             writer,
             db: Mutex::new(db),
             limiter: LoginLimiter::default(),
+            comment_guard: crate::comments::Guard::default(),
             markdown,
             clock,
             ui: ui::Ui::new(),
@@ -140,6 +144,7 @@ pub fn app(
         .service(admin::scope())
         .split_for_parts();
     app.service(ui::scope())
+        .service(comments::scope())
         .default_service(web::to(public::serve))
 }
 

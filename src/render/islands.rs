@@ -7,7 +7,12 @@ use std::sync::Arc;
 use tera::{Kwargs, State, TeraResult, Value};
 
 /// Every island a template may place, and what its argument names.
-pub const ISLANDS: &[(&str, &str)] = &[("search", "")];
+pub const ISLANDS: &[(&str, &str)] = &[
+    ("search", ""),
+    ("comments", "the post's URL path"),
+    ("comment_count", "the post's URL path"),
+    ("comment_result", ""),
+];
 
 /// Private-use characters frame a hole in rendered text: they survive HTML escaping, and no
 /// writing system uses them.

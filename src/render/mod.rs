@@ -1,6 +1,8 @@
 //! Turns (site, route) into response bodies. Pure: no IO, no HTTP; the theme is loaded once.
 
 pub mod feeds;
+pub mod comment_pages;
+pub mod comments_island;
 pub mod islands;
 pub mod page;
 mod routes;
@@ -36,6 +38,8 @@ pub struct Renderer {
     /// Absolute site URL without the trailing slash.
     pub base_url: String,
     pub compression: Compression,
+    /// Rendering for `quire build`: islands get what a static host can serve.
+    pub static_export: bool,
 }
 
 impl Renderer {
@@ -55,6 +59,7 @@ impl Renderer {
             Route::Robots => self.render_robots(&mut out)?,
             Route::NotFound => self.render_not_found(site, &mut out)?,
             Route::Search => self.render_search(site, &mut out)?,
+            Route::CommentResult => self.render_comment_result(site, &mut out)?,
         }
         Ok(out)
     }
@@ -192,17 +197,30 @@ impl Renderer {
                 self.compression,
             )));
         };
-        let filled = islands.assemble(|hole| self.fallback(site, hole));
-        let mut page = Page::new(HTML, filled, CachePolicy::Revalidate, self.compression);
-        page.islands = Some(Arc::new(islands));
-        Ok(Served::Page(page))
+        Ok(Served::Page(self.assemble(site, &Arc::new(islands))))
     }
 
-    /// What an island shows before (or without) a request to fill it: in a static export, and
-    /// on the page served when a request brings no query.
-    fn fallback(&self, site: &Site, hole: &islands::Hole) -> String {
+    /// A page with islands, each filled from the site as it is now.
+    pub fn assemble(&self, site: &Site, islands: &Arc<islands::IslandPage>) -> Page {
+        let filled = islands.assemble(|hole| self.fill(site, hole));
+        let mut page = Page::new(HTML, filled, CachePolicy::Revalidate, self.compression);
+        page.islands = Some(Arc::clone(islands));
+        page
+    }
+
+    /// What an island shows when the page is published: the comments as they are now; for
+    /// search, the empty form (a request with words fills it again).
+    fn fill(&self, site: &Site, hole: &islands::Hole) -> String {
+        let origin = site.config.comments.origin.trim_end_matches('/');
+        let target = comments_island::Target {
+            origin: if self.static_export { origin } else { "" },
+            open: !self.static_export || !origin.is_empty(),
+        };
         match hole.name.as_str() {
             "search" => search_island::island(site, &Default::default()),
+            "comments" => comments_island::section(site, &hole.arg, &target),
+            "comment_count" => comments_island::count(site, &hole.arg),
+            "comment_result" => comment_pages::fallback(),
             _ => String::new(),
         }
     }

@@ -366,4 +366,25 @@ impl Renderer {
         ));
         Ok(())
     }
+
+    pub(super) fn render_comment_result(
+        &self,
+        site: &Site,
+        out: &mut Vec<(String, Served)>,
+    ) -> Result<(), RenderError> {
+        let title = format!("Your comment · {}", site.config.title);
+        let ctx = self.context(
+            site,
+            route::COMMENT_RESULT_PATH,
+            &title,
+            &site.config.description,
+            "website",
+            route::ATOM_PATH,
+        );
+        out.push((
+            route::COMMENT_RESULT_PATH.to_owned(),
+            self.html(site, "comment.html", &ctx)?,
+        ));
+        Ok(())
+    }
 }

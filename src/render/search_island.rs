@@ -1,7 +1,6 @@
 //! The `search` island's HTML: the form (words, tag, year) and a page of ranked results with
 //! their snippets, written in Rust so a search request never runs a template.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::view::DateView;
@@ -60,12 +59,8 @@ fn form(site: &Site, query: &SiteQuery, out: &mut String) {
 <label for="search-year">Year</label>
 <select id="search-year" name="year"><option value="">Any year</option>"#,
     );
-    let years: BTreeSet<i32> = site
-        .published_posts()
-        .filter_map(|p| p.date.map(|d| DateView::new(d, p.date_offset).year))
-        .collect();
-    for year in years.iter().rev() {
-        let selected = query.year == Some(*year);
+    for year in site.published_years() {
+        let selected = query.year == Some(year);
         let _ = write!(
             out,
             r#"<option{}>{year}</option>"#,

@@ -21,8 +21,8 @@ pub(super) struct Posting {
 pub struct Doc {
     pub key: Arc<str>,
     pub title: String,
-    /// The body as plain text, for snippets.
-    pub text: String,
+    /// Every term it holds, to take it out of their lists. (Its text is not kept: snippets are
+    /// cut from the entry's HTML, which the site has anyway.)
     terms: Vec<Arc<str>>,
 }
 
@@ -60,7 +60,6 @@ impl std::fmt::Debug for SearchIndex {
 /// A document analysed: its terms with their counts, ready to be posted.
 struct Analysed {
     title: String,
-    text: String,
     counts: HashMap<String, (u16, u16)>,
     length: u32,
 }
@@ -85,7 +84,6 @@ fn analyse(analyzer: &Analyzer, input: &DocInput<'_>) -> Analysed {
     }
     Analysed {
         title: input.title.to_owned(),
-        text,
         counts,
         length,
     }
@@ -181,7 +179,6 @@ impl SearchIndex {
             Arc::new(Doc {
                 key: Arc::from(key),
                 title: analysed.title,
-                text: analysed.text,
                 terms,
             }),
         );
@@ -229,7 +226,7 @@ impl SearchIndex {
         let docs: usize = self
             .docs
             .values()
-            .map(|d| d.key.len() + d.title.len() + d.text.len() + d.terms.len() * 16 + 96)
+            .map(|d| d.key.len() + d.title.len() + d.terms.len() * 16 + 96)
             .sum();
         postings + docs + self.lengths.len() * 4
     }

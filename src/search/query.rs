@@ -52,7 +52,13 @@ struct Group {
 impl SearchIndex {
     /// Ranks the documents `accept` lets through. Documents holding every word come first and
     /// alone, if there are any; otherwise any word counts.
-    pub fn search(&self, query: &Query<'_>, accept: impl Fn(&Doc) -> bool) -> Results {
+    /// `text_of` gives a document's plain text, for the snippets of the page of hits.
+    pub fn search(
+        &self,
+        query: &Query<'_>,
+        accept: impl Fn(&Doc) -> bool,
+        text_of: impl Fn(&Doc) -> String,
+    ) -> Results {
         let tokens = self.analyzer.tokens(query.text);
         let typing = !query.text.ends_with(char::is_whitespace);
         let mut words: Vec<String> = Vec::new();
@@ -101,7 +107,7 @@ impl SearchIndex {
                 let (title, snippet) = if query.snippets {
                     (
                         highlight(&self.analyzer, &doc.title, &marked, None),
-                        highlight(&self.analyzer, &doc.text, &marked, Some(30)),
+                        highlight(&self.analyzer, &text_of(doc), &marked, Some(30)),
                     )
                 } else {
                     (Vec::new(), Vec::new())

@@ -20,7 +20,10 @@ pub fn highlight(
     marked: &BTreeSet<Arc<str>>,
     words: Option<usize>,
 ) -> Vec<Span> {
-    let tokens = analyzer.tokens(text);
+    // Only words that could stem to a marked term are stemmed: a stem keeps the start of
+    // its word, so the first letters decide.
+    let starts: Vec<String> = marked.iter().map(|t| t.chars().take(3).collect()).collect();
+    let tokens = analyzer.tokens_with(text, |word| starts.iter().any(|s| word.starts_with(s.as_str())));
     let hits: Vec<bool> = tokens
         .iter()
         .map(|t| marked.contains(t.term.as_str()))

@@ -11,6 +11,14 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct SourcePath(String);
 
+/// Lets maps keyed by `SourcePath` be searched with a `&str` without building one (the order
+/// is the string's, as the derived `Ord` of the one field).
+impl std::borrow::Borrow<str> for SourcePath {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl SourcePath {
     /// Accepts only clean relative paths: no `..`, no absolute paths, no backslashes.
     pub fn new(path: &str) -> Option<SourcePath> {

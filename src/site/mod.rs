@@ -6,6 +6,7 @@
 
 pub mod entry;
 mod impact;
+pub mod comments;
 pub mod route;
 pub mod search;
 
@@ -62,6 +63,9 @@ pub struct Site {
     now: DateTime<Utc>,
     /// Full text of every entry, drafts included (see `search.rs`).
     search: crate::search::SearchIndex,
+    /// Comments by post, and the post of each comment id (see `comments.rs`).
+    comments: OrdMap<SourcePath, comments::Thread>,
+    comment_posts: OrdMap<u64, SourcePath>,
 }
 
 /// Why an entry cannot join the site.
@@ -78,16 +82,20 @@ pub enum Conflict {
 pub struct Impact {
     pub render: BTreeSet<Route>,
     pub removed_paths: BTreeSet<String>,
+    /// Posts (by URL path) whose islands must be filled again: their pages are reassembled
+    /// from the parts already rendered, and no template runs.
+    pub refill: BTreeSet<String>,
 }
 
 impl Impact {
     pub fn merge(&mut self, other: Impact) {
         self.render.extend(other.render);
         self.removed_paths.extend(other.removed_paths);
+        self.refill.extend(other.refill);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.render.is_empty() && self.removed_paths.is_empty()
+        self.render.is_empty() && self.removed_paths.is_empty() && self.refill.is_empty()
     }
 }
 
@@ -104,6 +112,8 @@ impl Site {
             bundle_files: OrdMap::new(),
             now,
             search,
+            comments: OrdMap::new(),
+            comment_posts: OrdMap::new(),
         }
     }
 
@@ -206,6 +216,11 @@ impl Site {
     /// The earliest time a scheduled post becomes visible.
     pub fn next_scheduled(&self) -> Option<DateTime<Utc>> {
         self.scheduled.get_min().map(|(at, _)| *at)
+    }
+
+    /// The entry that owns a URL path (`/posts/x/`), drafts included.
+    pub fn entry_at(&self, url: &str) -> Option<&Arc<Entry>> {
+        self.owners.get(url).and_then(|source| self.entries.get(source))
     }
 
     /// The post or page with this slug (drafts and scheduled ones included).
@@ -367,6 +382,7 @@ impl Site {
             Route::Robots,
             Route::NotFound,
             Route::Search,
+            Route::CommentResult,
         ]);
         routes
     }

@@ -27,6 +27,8 @@ pub enum Route {
     NotFound,
     /// `/search/`: the form, its results an island filled per request.
     Search,
+    /// `/comments/`: what happened to a comment sent without JavaScript, filled per request.
+    CommentResult,
 }
 
 pub fn home_path(page: usize) -> String {
@@ -58,10 +60,11 @@ pub const SITEMAP_PATH: &str = "/sitemap.xml";
 pub const ROBOTS_PATH: &str = "/robots.txt";
 pub const NOT_FOUND_PATH: &str = "/404.html";
 pub const SEARCH_PATH: &str = "/search/";
+pub const COMMENT_RESULT_PATH: &str = "/comments/";
 
 /// First path segments that belong to Quire's own routes; a page may not take them as its slug.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "posts", "tags", "page", "archive", "admin", "assets", "static", "media", "404", "search",
+    "posts", "tags", "page", "archive", "admin", "assets", "static", "media", "404", "search", "comments",
 ];
 
 /// How many list pages `count` items make; an empty list still has its first page.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::Datelike;
 
 use super::Site;
-use super::entry::{Entry, SourcePath};
+use super::entry::Entry;
 use crate::search::{DocInput, Hit, Query, SearchIndex};
 
 /// A public search: words, optional tag and year filters, and which page of results.
@@ -74,7 +74,7 @@ impl Site {
     }
 
     fn entry_of(&self, key: &str) -> Option<&Arc<Entry>> {
-        SourcePath::new(key).and_then(|source| self.entries.get(&source))
+        self.entries.get(key)
     }
 
     /// What visitors may find: published posts and pages, filtered by tag and year.
@@ -89,18 +89,69 @@ impl Site {
             },
             |doc| {
                 self.entry_of(&doc.key).is_some_and(|entry| {
-                    self.is_published(entry)
+                    self.is_visible(entry)
                         && query
                             .tag
                             .as_ref()
                             .is_none_or(|tag| entry.tags.iter().any(|t| &t.slug == tag))
                         && query
                             .year
-                            .is_none_or(|year| local_year(entry) == Some(year))
+                            .is_none_or(|year| utc_year(entry) == Some(year))
                 })
             },
+            |doc| self.text_of(doc),
         );
         self.found(results)
+    }
+
+    /// The years that have published posts, newest first (in UTC), found with one binary search
+    /// per year instead of a walk over every post.
+    pub fn published_years(&self) -> Vec<i32> {
+        let mut years = Vec::new();
+        let (mut at, end) = (0, self.published.len());
+        while let Some(date) = self.published.get(at).and_then(|k| k.newest_first.0) {
+            let year = date.year();
+            years.push(year);
+            let Some(start) = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc())
+            else {
+                break;
+            };
+            // The first post older than this year's first instant.
+            let (mut low, mut high) = (at, end);
+            while low < high {
+                let mid = (low + high) / 2;
+                let newer = self
+                    .published
+                    .get(mid)
+                    .and_then(|k| k.newest_first.0)
+                    .is_some_and(|d| d >= start);
+                if newer {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            at = low.max(at + 1);
+        }
+        years
+    }
+
+    /// `is_published` by status, not by a search of the lists: it runs for every match.
+    fn is_visible(&self, entry: &Entry) -> bool {
+        match entry.kind {
+            super::entry::EntryKind::Page => !entry.draft,
+            super::entry::EntryKind::Post => {
+                self.status(entry) == super::entry::Status::Published
+            }
+        }
+    }
+
+    fn text_of(&self, doc: &crate::search::Doc) -> String {
+        self.entry_of(&doc.key)
+            .map(|e| crate::search::plain_text(&e.body.html))
+            .unwrap_or_default()
     }
 
     /// Every entry matching `text`, drafts and scheduled posts included, best first: the
@@ -114,6 +165,7 @@ impl Site {
                 snippets: false,
             },
             |_| true,
+            |_| String::new(),
         );
         results
             .hits
@@ -138,8 +190,7 @@ impl Site {
     }
 }
 
-/// The year of a post's date where it was written (what its page shows), not in UTC.
-fn local_year(entry: &Entry) -> Option<i32> {
-    let offset = chrono::Duration::seconds(i64::from(entry.date_offset.unwrap_or(0)));
-    entry.date.map(|d| (d + offset).year())
+/// The year of a post's date, in UTC, as `published_years` lists them.
+fn utc_year(entry: &Entry) -> Option<i32> {
+    entry.date.map(|d| d.year())
 }

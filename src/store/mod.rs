@@ -15,6 +15,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::change::event_kind::{ENTRY_DELETE, ENTRY_UPSERT};
 use crate::change::{Actor, Change, EventSeq, MediaInfo, Settings};
 use crate::clock::SharedClock;
+use crate::site::comments::Comment;
 use crate::site::entry::{Entry, EntryKind, SourcePath};
 
 pub const DB_FILE: &str = "quire.db";
@@ -149,12 +150,45 @@ impl Store {
                             params![serde_json::to_string(settings)?],
                         )?;
                     }
+                    Change::CommentPut { comment } => {
+                        tx.execute(
+                            "INSERT INTO comments (id, post, record) VALUES (?1, ?2, ?3)
+                             ON CONFLICT(id) DO UPDATE SET post = ?2, record = ?3",
+                            params![
+                                comment.id as i64,
+                                comment.post.as_str(),
+                                serde_json::to_string(comment)?
+                            ],
+                        )?;
+                    }
+                    Change::CommentDeleted { id, .. } => {
+                        // Replies go with the comment they answer.
+                        tx.execute(
+                            "DELETE FROM comments WHERE id = ?1 OR json_extract(record, '$.parent') = ?1",
+                            params![*id as i64],
+                        )?;
+                    }
                 }
                 last = Some(EventSeq(seq));
             }
         }
         tx.commit()?;
         Ok(last)
+    }
+
+    pub fn load_comments(&self) -> Result<Vec<Comment>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT record FROM comments ORDER BY id")?;
+        let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+        let mut comments = Vec::new();
+        for row in rows {
+            comments.push(
+                serde_json::from_str(&row?).map_err(|error| StoreError::BadRecord {
+                    source_path: "comments".to_owned(),
+                    error,
+                })?,
+            );
+        }
+        Ok(comments)
     }
 
     pub fn load_media(&self) -> Result<Vec<(MediaInfo, bytes::Bytes)>, StoreError> {

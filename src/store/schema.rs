@@ -66,6 +66,13 @@ const MIGRATIONS: &[&str] = &[
         code_hash TEXT NOT NULL,
         PRIMARY KEY (user_name, code_hash)
     );",
+    // 4: comments, current state (every change is also an event in the log).
+    "CREATE TABLE comments (
+        id      INTEGER PRIMARY KEY,
+        post    TEXT    NOT NULL,
+        record  TEXT    NOT NULL
+    );
+    CREATE INDEX comments_post ON comments (post);",
 ];
 
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();

@@ -79,6 +79,7 @@ impl Writer {
             }
             AdminRequest::DeleteMedia { hash } => self.delete_media(actor, hash, batch),
             AdminRequest::PutSettings { input } => self.put_settings(actor, input, batch),
+            AdminRequest::Comment(request) => self.comment_command(working, actor, request, batch),
         }
     }
 

@@ -6,6 +6,7 @@
 //! mirrored to `content/`). Every change, whatever its source, is committed through `commit`.
 
 mod admin;
+mod comments;
 mod files;
 mod publish;
 mod write_back;
@@ -129,7 +130,10 @@ impl Writer {
         let records = store.load_entries()?;
         let loaded = records.len();
         let config = Arc::new(config);
-        let (site, conflicts) = Site::from_entries(config.clone(), records, clock.now());
+        let (mut site, conflicts) = Site::from_entries(config.clone(), records, clock.now());
+        for comment in store.load_comments()? {
+            site.put_comment(comment);
+        }
         for (source, conflict) in conflicts {
             warn!(
                 "{}: stored record skipped: {conflict:?}",
@@ -151,6 +155,7 @@ impl Writer {
             // Serving publishes pages first and compresses them just after, off the critical
             // path; an export is written uncompressed.
             compression: Compression::None,
+            static_export: mode == Mode::Build,
         });
         let published = Arc::new(ArcSwap::from_pointee(Snapshot {
             site: site.clone(),

@@ -1,6 +1,7 @@
 //! Rendering and publishing: the routes a change touches, the snapshot swap, the background
 //! queues (deep list pages, compression), and reloads of theme, config and static files.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,6 +11,7 @@ use tracing::{error, info, warn};
 use super::{Mode, Writer};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::scan;
+use crate::render::islands::IslandPage;
 use crate::render::page::{CachePolicy, Page, PageTable, Served};
 use crate::site::Impact;
 use crate::site::route::Route;
@@ -93,10 +95,11 @@ impl Writer {
     }
 
     /// Re-renders the routes an impact names, drops the paths it removed, and swaps the snapshot.
-    pub(super) fn publish(&mut self, impact: Impact) -> usize {
+    pub(super) fn publish(&mut self, mut impact: Impact) -> usize {
         if self.mode == Mode::Build {
             return 0;
         }
+        let refill = std::mem::take(&mut impact.refill);
         let mut pages = self.pages.clone();
         for path in &impact.removed_paths {
             pages.pages.remove(path);
@@ -111,9 +114,37 @@ impl Writer {
                 _ => true,
             });
         self.deferred.extend(deep);
-        let count = self.render_into(&routes, &mut pages);
+        let mut count = self.render_into(&routes, &mut pages);
+        if !refill.is_empty() {
+            count += self.refill_into(&refill, &mut pages);
+        }
         self.pages = pages;
         self.swap();
+        count
+    }
+
+    /// Reassembles the pages whose islands show one of `posts` (by URL path): its own page and
+    /// the list pages counting its comments. The rendered parts are reused; no template runs.
+    fn refill_into(&mut self, posts: &BTreeSet<String>, pages: &mut PageTable) -> usize {
+        let targets: Vec<(String, Arc<IslandPage>)> = pages
+            .pages
+            .iter()
+            .filter_map(|(path, served)| match served.as_ref() {
+                Served::Page(page) => page
+                    .islands
+                    .as_ref()
+                    .filter(|islands| islands.holes().any(|h| posts.contains(&h.arg)))
+                    .map(|islands| (path.clone(), Arc::clone(islands))),
+                Served::Redirect { .. } => None,
+            })
+            .collect();
+        let count = targets.len();
+        for (path, islands) in targets {
+            let page = self.renderer.assemble(&self.site, &islands);
+            if pages.put_page(path.clone(), Served::Page(page)) && self.mode == Mode::Serve {
+                self.pending_compression.insert((false, path));
+            }
+        }
         count
     }
 

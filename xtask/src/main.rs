@@ -16,6 +16,8 @@ Commands:
       --quick            a small corpus and short runs, for development
       --install-peers    apt-get install hugo, nginx (+brotli_static) and wrk first
       --quire PATH       use this quire binary instead of building the release one
+      --only 1,9,10      only these sections (1 build, 2 restart, 3 edit, 4 throughput,
+                         6 admin writes, 9 admin UI, 10 search); memory rows always
   help                   this text
 ";
 
@@ -151,6 +153,14 @@ fn bench(args: &[String]) -> Result<(), String> {
                 }
             }
             "--install-peers" => options.install_peers = true,
+            "--only" => {
+                options.only = iter
+                    .next()
+                    .ok_or("--only takes a list of sections, e.g. 9,10")?
+                    .split(',')
+                    .map(|s| s.trim().to_owned())
+                    .collect()
+            }
             "--posts" => {
                 posts = Some(
                     iter.next()

@@ -1,7 +1,9 @@
 //! The admin JSON API under `/admin/api/`: its route table (from which the OpenAPI document is
 //! derived) and `submit`, the one way a handler hands a write to the writer. One file per
-//! resource: `session`, `entries` (posts and pages), `media`, `site`; bodies in `types`.
+//! resource: `session`, `entries` (posts and pages), `media`, `site`, `comments`; bodies in
+//! `types`.
 
+pub(in crate::http) mod comments;
 pub(in crate::http) mod entries;
 pub(in crate::http) mod media;
 mod session;
@@ -36,9 +38,18 @@ pub(in crate::http) async fn submit_raw(
     authed: &Authed,
     request: AdminRequest,
 ) -> Result<AdminReply, SubmitError> {
+    submit_as(state, authed.actor.clone(), request).await
+}
+
+/// `submit_raw` for a given actor (a visitor's comment has no session).
+pub(in crate::http) async fn submit_as(
+    state: &AppState,
+    actor: crate::change::Actor,
+    request: AdminRequest,
+) -> Result<AdminReply, SubmitError> {
     let (reply, answer) = tokio::sync::oneshot::channel();
     let command = AdminCommand {
-        actor: authed.actor.clone(),
+        actor,
         request,
         reply,
     };
@@ -106,6 +117,9 @@ pub fn scope() -> utoipa_actix_web::scope::Scope<
         .service(site::settings_get)
         .service(site::settings_put)
         .service(site::events_list)
+        .service(comments::comments_list)
+        .service(comments::comments_moderate)
+        .service(comments::comments_delete)
         .service(site::openapi)
         .default_service(web::to(|| async {
             crate::http::error::json_error(

@@ -104,7 +104,8 @@ pub async fn session_get(authed: web::ReqData<Authed>) -> HttpResponse {
     let (username, via) = match &authed.actor {
         Actor::User(name) => (name.clone(), "session"),
         Actor::Token(name) => (name.clone(), "token"),
-        Actor::File => (String::new(), "file"),
+        // Not reachable: an authenticated request is a user's or a token's.
+        Actor::File | Actor::Visitor => (String::new(), "file"),
     };
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

@@ -13,6 +13,7 @@ use crate::http;
 mod admin_ui;
 mod procs;
 mod report;
+mod search;
 
 use procs::*;
 pub use procs::{install_peers, parse_wrk_duration};
@@ -38,9 +39,18 @@ pub struct Options {
     /// Where corpora, data and the report go (`target/bench`).
     pub out_dir: PathBuf,
     pub mode: &'static str,
+    /// Only these rows' sections (`1`, `2`, `3`, `4`, `6`, `9`, `10`); all when empty.
+    pub only: Vec<String>,
 }
 
 impl Options {
+    /// Whether section `id` runs (row 4's throughput needs row 1's export, so 4 implies 1).
+    pub fn wants(&self, id: &str) -> bool {
+        self.only.is_empty()
+            || self.only.iter().any(|o| o == id)
+            || (id == "1" && self.only.iter().any(|o| o == "4"))
+    }
+
     pub fn full(out_dir: PathBuf) -> Options {
         Options {
             posts: 10_000,
@@ -54,6 +64,7 @@ impl Options {
             quire_bin: None,
             out_dir,
             mode: "full",
+            only: Vec::new(),
         }
     }
     pub fn quick(out_dir: PathBuf) -> Options {
@@ -122,7 +133,7 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     log("1: full builds");
     let (mut q_wall, mut q_rss, mut h_wall, mut h_rss) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..options.runs {
+    for _ in 0..if options.wants("1") { options.runs } else { 0 } {
         fresh(&work.join("build-data"))?;
         let mut c = Command::new(&bin);
         c.arg("build")
@@ -177,7 +188,7 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
 
     // 3. Edit latency, alternating with `hugo server`.
     log("3: edit latency");
-    let hugo_server = match &hugo {
+    let hugo_server = match hugo.as_ref().filter(|_| options.wants("3")) {
         Some(hugo) => {
             let port = free_port()?;
             let mut command = Command::new(hugo);
@@ -201,7 +212,7 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     let post_file = format!("content/posts/{target_post}.md");
     let original = std::fs::read_to_string(site.join(&post_file)).map_err(|e| e.to_string())?;
     let (mut q_edit, mut h_edit) = (Vec::new(), Vec::new());
-    for k in 0..options.edit_samples {
+    for k in 0..if options.wants("3") { options.edit_samples } else { 0 } {
         let marker = format!("bench-edit-marker-{k}");
         q_edit.push(
             edit_latency(
@@ -239,7 +250,7 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     ));
 
     // 4 and 5. Throughput and p99 latency against nginx serving `quire build`'s output.
-    if let Some(wrk) = &wrk {
+    if let Some(wrk) = wrk.as_ref().filter(|_| options.wants("4")) {
         log("4, 5: throughput and latency (wrk -c64), alternating with nginx");
         let export = work.join("public");
         let nginx_peer = match &nginx {
@@ -300,6 +311,12 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
         rows.push(row);
     }
 
+    // 10. Search on the loaded server.
+    if options.wants("10") {
+        log("10: search");
+        rows.extend(search::rows(&server, options.edit_samples, options.posts)?);
+    }
+
     // 7. Memory, idle and after the load.
     let loaded_rss = server.rss() as f64 / 1e6;
     for (id, name, value) in [
@@ -320,7 +337,7 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     // 2. Restart on the existing data dir: time until `/` answers 200.
     log("2: restart");
     let mut restarts = Vec::new();
-    for _ in 0..options.runs {
+    for _ in 0..if options.wants("2") { options.runs } else { 0 } {
         let started = Instant::now();
         let serve = Serve::start(&bin, &site, &data, false)?;
         wait_http(serve.addr, "/", Duration::from_secs(600))?;
@@ -333,25 +350,29 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     rows.push(row);
 
     // 6. Admin API writes, each durable when acknowledged.
-    log("6: admin API writes from 16 clients");
-    rows.extend(admin_writes(
-        &bin,
-        &site,
-        &data,
-        &work,
-        options.admin_writes,
-    )?);
+    if options.wants("6") {
+        log("6: admin API writes from 16 clients");
+        rows.extend(admin_writes(
+            &bin,
+            &site,
+            &data,
+            &work,
+            options.admin_writes,
+        )?);
+    }
 
     // 9. The admin web UI: the posts list at this size, and its weight.
-    log("9: admin UI list page and weight");
-    rows.extend(admin_ui::rows(
-        &bin,
-        &site,
-        &data,
-        &work,
-        options.edit_samples.max(5),
-        options.posts,
-    )?);
+    if options.wants("9") {
+        log("9: admin UI list page and weight");
+        rows.extend(admin_ui::rows(
+            &bin,
+            &site,
+            &data,
+            &work,
+            options.edit_samples.max(5),
+            options.posts,
+        )?);
+    }
 
     // 8. Binary size.
     let size = std::fs::metadata(&bin)
@@ -365,6 +386,10 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     }
     rows.push(row);
 
+    if !options.only.is_empty() {
+        // Sections left out leave rows without figures: drop them.
+        rows.retain(|r| r.quire.is_some());
+    }
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     let json = report_json(options, &rows, &bin);
     let path = options.out_dir.join("report.json");
