@@ -82,8 +82,6 @@ pub fn key_matches(key: &str, stored_hash: &str) -> bool {
     key_matches_text(&key_hash(key), stored_hash)
 }
 
-/// A comment sent sooner than this after its form was handed out is a robot's.
-pub const MIN_SECONDS: i64 = 3;
 /// A form token older than this is refused (the page was open too long); a new one is offered.
 const TOKEN_LIFETIME_SECONDS: i64 = 6 * 3600;
 /// Per address: this many comments per window.
@@ -149,7 +147,14 @@ impl Guard {
         format!("{issued}.{}", self.mac(issued, post_url))
     }
 
-    pub fn check(&self, token: &str, post_url: &str, now: DateTime<Utc>) -> TokenCheck {
+    /// Whether `token` was issued for `post_url` at least `min_seconds` ago (and not too long).
+    pub fn check(
+        &self,
+        token: &str,
+        post_url: &str,
+        now: DateTime<Utc>,
+        min_seconds: i64,
+    ) -> TokenCheck {
         let Some((issued, mac)) = token.split_once('.') else {
             return TokenCheck::Invalid;
         };
@@ -162,8 +167,8 @@ impl Guard {
         let age = now.timestamp() - issued;
         if !(0..=TOKEN_LIFETIME_SECONDS).contains(&age) {
             TokenCheck::Invalid
-        } else if age < MIN_SECONDS {
-            TokenCheck::TooSoon(MIN_SECONDS - age)
+        } else if age < min_seconds {
+            TokenCheck::TooSoon(min_seconds - age)
         } else {
             TokenCheck::Fine
         }
@@ -219,7 +224,11 @@ impl Guard {
 }
 
 fn key_matches_text(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 #[cfg(test)]
@@ -241,13 +250,25 @@ mod tests {
         let guard = Guard::default();
         let t0 = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap_or_default();
         let token = guard.issue("/posts/a/", t0);
-        assert_eq!(guard.check(&token, "/posts/a/", t0), TokenCheck::TooSoon(MIN_SECONDS));
-        let later = t0 + chrono::Duration::seconds(MIN_SECONDS);
-        assert_eq!(guard.check(&token, "/posts/a/", later), TokenCheck::Fine);
-        assert_eq!(guard.check(&token, "/posts/b/", later), TokenCheck::Invalid);
-        assert_eq!(guard.check("1.abc", "/posts/a/", later), TokenCheck::Invalid);
+        assert_eq!(
+            guard.check(&token, "/posts/a/", t0, 3),
+            TokenCheck::TooSoon(3)
+        );
+        let later = t0 + chrono::Duration::seconds(3);
+        assert_eq!(guard.check(&token, "/posts/a/", later, 3), TokenCheck::Fine);
+        assert_eq!(
+            guard.check(&token, "/posts/b/", later, 3),
+            TokenCheck::Invalid
+        );
+        assert_eq!(
+            guard.check("1.abc", "/posts/a/", later, 3),
+            TokenCheck::Invalid
+        );
         let stale = t0 + chrono::Duration::seconds(TOKEN_LIFETIME_SECONDS + 1);
-        assert_eq!(guard.check(&token, "/posts/a/", stale), TokenCheck::Invalid);
+        assert_eq!(
+            guard.check(&token, "/posts/a/", stale, 3),
+            TokenCheck::Invalid
+        );
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub struct CommentsConfig {
     pub auto_approve_returning: bool,
     /// How long a commenter may edit or delete their own comment, in minutes.
     pub edit_minutes: u32,
+    /// A comment sent sooner than this after its form was handed out is refused as a robot's.
+    pub min_seconds: u32,
     /// Where a static export's pages send and fetch comments (`https://example.com`); empty
     /// means an export shows the comments as they were, without a form.
     pub origin: String,
@@ -53,6 +55,7 @@ impl Default for CommentsConfig {
             enabled: true,
             auto_approve_returning: false,
             edit_minutes: 15,
+            min_seconds: 3,
             origin: String::new(),
         }
     }

@@ -11,7 +11,18 @@ pub const MAX_NAME_CHARS: usize = 60;
 
 /// What a comment may contain once rendered.
 const ALLOWED_TAGS: &[&str] = &[
-    "p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
 ];
 
 /// Markdown -> safe HTML. Images become their alt text, headings plain paragraphs, raw HTML
@@ -50,13 +61,17 @@ mod tests {
 
     #[test]
     fn markdown_subset_survives_and_the_rest_is_text() {
-        let html = render("Hello *there* [site](https://example.com)\n\n# Big\n\n![x](https://e/x.png)");
+        let html =
+            render("Hello *there* [site](https://example.com)\n\n# Big\n\n![x](https://e/x.png)");
         assert!(html.contains("<em>there</em>"), "{html}");
         assert!(
             html.contains(r#"<a href="https://example.com" rel="nofollow ugc noopener">site</a>"#),
             "{html}"
         );
-        assert!(html.contains("<p>Big</p>") && !html.contains("<img"), "{html}");
+        assert!(
+            html.contains("<p>Big</p>") && !html.contains("<img"),
+            "{html}"
+        );
         let raw = render("<script>alert(1)</script> <b onclick=x>hi</b>");
         assert!(!raw.contains("<script") && !raw.contains("<b "), "{raw}");
         assert!(raw.contains("&lt;script&gt;"), "{raw}");

@@ -112,7 +112,12 @@ fn json_problem(state: &AppState, status: StatusCode, code: &str, message: &str)
 /// The theme's `/comments/` page with `inner` in its island.
 fn page(state: &AppState, status: StatusCode, inner: String) -> HttpResponse {
     let snapshot = state.published.load();
-    let html = match snapshot.pages.pages.get(COMMENT_RESULT_PATH).map(|s| s.as_ref()) {
+    let html = match snapshot
+        .pages
+        .pages
+        .get(COMMENT_RESULT_PATH)
+        .map(|s| s.as_ref())
+    {
         Some(crate::render::page::Served::Page(p)) => match &p.islands {
             Some(islands) => islands.assemble(|hole| match hole.name.as_str() {
                 "comment_result" => inner.clone(),
@@ -127,25 +132,26 @@ fn page(state: &AppState, status: StatusCode, inner: String) -> HttpResponse {
         .body(html)
 }
 
-pub async fn token(
-    state: web::Data<AppState>,
-    query: web::Query<PostQuery>,
-) -> HttpResponse {
+pub async fn token(state: web::Data<AppState>, query: web::Query<PostQuery>) -> HttpResponse {
     let token = state.comment_guard.issue(&query.post, state.clock.now());
+    let min_seconds = state.published.load().site.config.comments.min_seconds;
     json(
         &state,
         StatusCode::OK,
-        serde_json::json!({"token": token, "min_seconds": crate::comments::MIN_SECONDS}),
+        serde_json::json!({"token": token, "min_seconds": min_seconds}),
     )
 }
 
 /// A post's comment section as it is now, for a static export's pages to show live.
-pub async fn section(
-    state: web::Data<AppState>,
-    query: web::Query<PostQuery>,
-) -> HttpResponse {
+pub async fn section(state: web::Data<AppState>, query: web::Query<PostQuery>) -> HttpResponse {
     let snapshot = state.published.load();
-    let origin = snapshot.site.config.comments.origin.trim_end_matches('/').to_owned();
+    let origin = snapshot
+        .site
+        .config
+        .comments
+        .origin
+        .trim_end_matches('/')
+        .to_owned();
     let html = comments_island::section(
         &snapshot.site,
         &query.post,
@@ -170,11 +176,22 @@ pub async fn create(
     let parent = form.parent.trim().parse::<u64>().ok();
     if !form.url.trim().is_empty() {
         // A robot filled the hidden field: it is told "received", and nothing is stored.
-        tracing::info!("comment on {} dropped: the honeypot field was filled", form.post);
+        tracing::info!(
+            "comment on {} dropped: the honeypot field was filled",
+            form.post
+        );
         return if json_wanted {
-            json(&state, StatusCode::ACCEPTED, serde_json::json!({"status": "received"}))
+            json(
+                &state,
+                StatusCode::ACCEPTED,
+                serde_json::json!({"status": "received"}),
+            )
         } else {
-            page(&state, StatusCode::OK, comment_pages::problem("Thank you", "Your comment was received.", Some(&form.post)))
+            page(
+                &state,
+                StatusCode::OK,
+                comment_pages::problem("Thank you", "Your comment was received.", Some(&form.post)),
+            )
         };
     }
     let draft = Draft {
@@ -183,35 +200,36 @@ pub async fn create(
         name: &form.name,
         body: &form.body,
     };
-    match state.comment_guard.check(&form.token, &form.post, now) {
+    let min_seconds = i64::from(state.published.load().site.config.comments.min_seconds);
+    match state
+        .comment_guard
+        .check(&form.token, &form.post, now, min_seconds)
+    {
         TokenCheck::Fine => {}
-        check => {
-            if json_wanted {
-                let wait = match check {
-                    TokenCheck::TooSoon(s) => s,
-                    _ => crate::comments::MIN_SECONDS,
-                };
-                return json(
-                    &state,
-                    StatusCode::BAD_REQUEST,
-                    serde_json::json!({"error": {"code": "token", "message": "fetch a form token from /comments/token and send it a few seconds later", "retry_after": wait}}),
-                );
-            }
-            // Without JavaScript: show the comment back with a fresh token; sending it again
-            // after reading it is the proof of a person.
-            let fresh = state.comment_guard.issue(&form.post, now);
-            let problems = crate::comments::check_fields(&form.name, &form.body);
-            let preview = comment_body::render(&form.body);
-            return page(&state, StatusCode::OK, comment_pages::confirm(&draft, &preview, &fresh, &problems));
-        }
+        check => return unripe(&state, json_wanted, check, &draft, now, min_seconds),
     }
-    let address = super::auth::client_ip(&req, &state.published.load().site.config.admin.trusted_proxies);
+    let address = super::auth::client_ip(
+        &req,
+        &state.published.load().site.config.admin.trusted_proxies,
+    );
     if let Err(wait) = state.comment_guard.allow(address, &form.post, now) {
-        let message = format!("Too many comments for now; try again in {} minutes.", (wait + 59) / 60);
+        let message = format!(
+            "Too many comments for now; try again in {} minutes.",
+            (wait + 59) / 60
+        );
         let response = if json_wanted {
-            json_problem(&state, StatusCode::TOO_MANY_REQUESTS, "rate_limited", &message)
+            json_problem(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                &message,
+            )
         } else {
-            page(&state, StatusCode::TOO_MANY_REQUESTS, comment_pages::problem("Please wait", &message, Some(&form.post)))
+            page(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                comment_pages::problem("Please wait", &message, Some(&form.post)),
+            )
         };
         let mut response = response;
         if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
@@ -219,7 +237,8 @@ pub async fn create(
         }
         return response;
     }
-    let returning = (!form.commenter.is_empty()).then(|| crate::comments::key_hash(&form.commenter));
+    let returning =
+        (!form.commenter.is_empty()).then(|| crate::comments::key_hash(&form.commenter));
     let request = CommentRequest::Post {
         post_url: form.post.clone(),
         parent,
@@ -229,30 +248,80 @@ pub async fn create(
     };
     let reply = submit_as(&state, Actor::Visitor, AdminRequest::Comment(request)).await;
     match reply {
-        Ok(AdminReply::Comment { comment, key }) => {
-            let key = key.unwrap_or_default();
-            let edit_minutes = state.published.load().site.config.comments.edit_minutes;
-            if json_wanted {
-                let mut card = String::new();
-                comments_island::write_comment(&comment, &mut card);
-                json(
-                    &state,
-                    StatusCode::CREATED,
-                    serde_json::json!({
-                        "id": comment.id,
-                        "status": comment.status.name(),
-                        "key": key,
-                        "html": card,
-                        "edit_until": (comment.created + chrono::Duration::minutes(i64::from(edit_minutes))).to_rfc3339(),
-                    }),
-                )
-            } else {
-                page(&state, StatusCode::CREATED, comment_pages::received(&comment, &form.post, &key, edit_minutes))
-            }
-        }
+        Ok(AdminReply::Comment { comment, key }) => received(
+            &state,
+            json_wanted,
+            &comment,
+            &key.unwrap_or_default(),
+            &form.post,
+        ),
         Ok(_) => super::error::internal("unexpected reply to a comment"),
         Err(error) => refused(&state, json_wanted, error, &draft, now),
     }
+}
+
+/// No token, or one sent too soon. A script is told how long to wait; a person without
+/// JavaScript sees the comment back with a fresh token, and sending it again after reading it
+/// is the proof of a person.
+fn unripe(
+    state: &AppState,
+    json_wanted: bool,
+    check: TokenCheck,
+    draft: &Draft<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+    min_seconds: i64,
+) -> HttpResponse {
+    if json_wanted {
+        let wait = match check {
+            TokenCheck::TooSoon(s) => s,
+            _ => min_seconds,
+        };
+        return json(
+            state,
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({"error": {"code": "token", "message": "fetch a form token from /comments/token and send it a few seconds later", "retry_after": wait}}),
+        );
+    }
+    let fresh = state.comment_guard.issue(draft.post_url, now);
+    let problems = crate::comments::check_fields(draft.name, draft.body);
+    let preview = comment_body::render(draft.body);
+    page(
+        state,
+        StatusCode::OK,
+        comment_pages::confirm(draft, &preview, &fresh, &problems),
+    )
+}
+
+/// A new comment was stored: its card and edit key for the script, or the thank-you page.
+fn received(
+    state: &AppState,
+    json_wanted: bool,
+    comment: &crate::site::comments::Comment,
+    key: &str,
+    post_url: &str,
+) -> HttpResponse {
+    let edit_minutes = state.published.load().site.config.comments.edit_minutes;
+    if !json_wanted {
+        return page(
+            state,
+            StatusCode::CREATED,
+            comment_pages::received(comment, post_url, key, edit_minutes),
+        );
+    }
+    let mut card = String::new();
+    comments_island::write_comment(comment, &mut card);
+    let until = comment.created + chrono::Duration::minutes(i64::from(edit_minutes));
+    json(
+        state,
+        StatusCode::CREATED,
+        serde_json::json!({
+            "id": comment.id,
+            "status": comment.status.name(),
+            "key": key,
+            "html": card,
+            "edit_until": until.to_rfc3339(),
+        }),
+    )
 }
 
 fn refused(
@@ -271,7 +340,9 @@ fn refused(
         if let Some(builder_origin) = cors_origin(state)
             && let Ok(value) = header::HeaderValue::from_str(&builder_origin)
         {
-            response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+            response
+                .headers_mut()
+                .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
         }
         return response;
     }
@@ -279,13 +350,33 @@ fn refused(
         AdminError::Invalid(fields) => {
             let fresh = state.comment_guard.issue(draft.post_url, now);
             let preview = comment_body::render(draft.body);
-            page(state, StatusCode::UNPROCESSABLE_ENTITY, comment_pages::confirm(draft, &preview, &fresh, &fields))
+            page(
+                state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                comment_pages::confirm(draft, &preview, &fresh, &fields),
+            )
         }
-        AdminError::NotFound(m) => page(state, StatusCode::NOT_FOUND, comment_pages::problem("Not found", &m, None)),
-        AdminError::Forbidden(m) => page(state, StatusCode::FORBIDDEN, comment_pages::problem("Not allowed", &m, Some(draft.post_url))),
+        AdminError::NotFound(m) => page(
+            state,
+            StatusCode::NOT_FOUND,
+            comment_pages::problem("Not found", &m, None),
+        ),
+        AdminError::Forbidden(m) => page(
+            state,
+            StatusCode::FORBIDDEN,
+            comment_pages::problem("Not allowed", &m, Some(draft.post_url)),
+        ),
         other => {
             tracing::error!("comment: {other}");
-            page(state, StatusCode::INTERNAL_SERVER_ERROR, comment_pages::problem("Something went wrong", "The comment was not saved; please try again.", Some(draft.post_url)))
+            page(
+                state,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                comment_pages::problem(
+                    "Something went wrong",
+                    "The comment was not saved; please try again.",
+                    Some(draft.post_url),
+                ),
+            )
         }
     }
 }
@@ -315,7 +406,10 @@ pub async fn edit(
             .unwrap_or_else(|| "/".to_owned())
     };
     let request = if form.action == "delete" {
-        CommentRequest::DeleteOwn { id, key: form.key.clone() }
+        CommentRequest::DeleteOwn {
+            id,
+            key: form.key.clone(),
+        }
     } else {
         CommentRequest::EditOwn {
             id,
@@ -331,20 +425,41 @@ pub async fn edit(
             if json_wanted {
                 let mut card = String::new();
                 comments_island::write_comment(&comment, &mut card);
-                json(&state, StatusCode::OK, serde_json::json!({"id": id, "status": comment.status.name(), "html": card}))
+                json(
+                    &state,
+                    StatusCode::OK,
+                    serde_json::json!({"id": id, "status": comment.status.name(), "html": card}),
+                )
             } else {
-                page(&state, StatusCode::OK, comment_pages::received(&comment, &post_url, &form.key, edit_minutes))
+                page(
+                    &state,
+                    StatusCode::OK,
+                    comment_pages::received(&comment, &post_url, &form.key, edit_minutes),
+                )
             }
         }
         Ok(_) => {
             if json_wanted {
-                json(&state, StatusCode::OK, serde_json::json!({"id": id, "deleted": true}))
+                json(
+                    &state,
+                    StatusCode::OK,
+                    serde_json::json!({"id": id, "deleted": true}),
+                )
             } else {
-                page(&state, StatusCode::OK, comment_pages::problem("Deleted", "Your comment is deleted.", Some(&post_url)))
+                page(
+                    &state,
+                    StatusCode::OK,
+                    comment_pages::problem("Deleted", "Your comment is deleted.", Some(&post_url)),
+                )
             }
         }
         Err(error) => {
-            let draft = Draft { post_url: &post_url, parent: None, name: &form.name, body: &form.body };
+            let draft = Draft {
+                post_url: &post_url,
+                parent: None,
+                name: &form.name,
+                body: &form.body,
+            };
             refused(&state, json_wanted, error, &draft, state.clock.now())
         }
     }

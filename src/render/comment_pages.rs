@@ -22,24 +22,37 @@ pub fn fallback() -> String {
 }
 
 fn back(post_url: &str) -> String {
-    format!(r#"<p><a href="{}">Back to the post</a></p>"#, escape(post_url))
+    format!(
+        r#"<p><a href="{}">Back to the post</a></p>"#,
+        escape(post_url)
+    )
 }
 
 /// "Check your comment": a preview and the form again, with a fresh token. Sending it a few
 /// seconds later is what tells a person from a script when there is no JavaScript.
-pub fn confirm(draft: &Draft<'_>, preview_html: &str, token: &str, problems: &BTreeMap<String, String>) -> String {
+pub fn confirm(
+    draft: &Draft<'_>,
+    preview_html: &str,
+    token: &str,
+    problems: &BTreeMap<String, String>,
+) -> String {
     let mut out = String::from("<h1>Check your comment</h1>");
     if problems.is_empty() {
         out.push_str("<p>This is how it will look. Send it when it reads well.</p>");
     } else {
-        out.push_str(r#"<div class="comment-problems" role="alert"><p>Please fix this first:</p><ul>"#);
+        out.push_str(
+            r#"<div class="comment-problems" role="alert"><p>Please fix this first:</p><ul>"#,
+        );
         for (field, message) in problems {
             let _ = write!(out, "<li>{}: {}</li>", escape(field), escape(message));
         }
         out.push_str("</ul></div>");
     }
     if !preview_html.is_empty() {
-        let _ = write!(out, r#"<div class="comment-preview comment-body">{preview_html}</div>"#);
+        let _ = write!(
+            out,
+            r#"<div class="comment-preview comment-body">{preview_html}</div>"#
+        );
     }
     let _ = write!(
         out,

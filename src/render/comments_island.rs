@@ -38,15 +38,22 @@ pub fn section(site: &Site, post_url: &str, target: &Target<'_>) -> String {
     let mut out = String::with_capacity(1024 + approved.len() * 512);
     let _ = write!(
         out,
-        r#"<section class="comments" id="comments" aria-labelledby="comments-title" data-post="{}">
+        r#"<section class="comments" id="comments" aria-labelledby="comments-title" data-post="{}"{}>
 <h2 id="comments-title">{}</h2>
 "#,
         escape(post_url),
+        if target.origin.is_empty() {
+            String::new()
+        } else {
+            format!(r#" data-origin="{}""#, escape(target.origin))
+        },
         count_words(approved.len(), "Comments")
     );
     let top: Vec<&&Comment> = approved.iter().filter(|c| c.parent.is_none()).collect();
     if top.is_empty() {
-        out.push_str(r#"<p class="comments-empty">No comments yet.</p><ol class="comment-list"></ol>"#);
+        out.push_str(
+            r#"<p class="comments-empty">No comments yet.</p><ol class="comment-list"></ol>"#,
+        );
     } else {
         out.push_str(r#"<ol class="comment-list">"#);
         for comment in top {

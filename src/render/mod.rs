@@ -1,8 +1,8 @@
 //! Turns (site, route) into response bodies. Pure: no IO, no HTTP; the theme is loaded once.
 
-pub mod feeds;
 pub mod comment_pages;
 pub mod comments_island;
+pub mod feeds;
 pub mod islands;
 pub mod page;
 mod routes;

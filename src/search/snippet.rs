@@ -23,7 +23,9 @@ pub fn highlight(
     // Only words that could stem to a marked term are stemmed: a stem keeps the start of
     // its word, so the first letters decide.
     let starts: Vec<String> = marked.iter().map(|t| t.chars().take(3).collect()).collect();
-    let tokens = analyzer.tokens_with(text, |word| starts.iter().any(|s| word.starts_with(s.as_str())));
+    let tokens = analyzer.tokens_with(text, |word| {
+        starts.iter().any(|s| word.starts_with(s.as_str()))
+    });
     let hits: Vec<bool> = tokens
         .iter()
         .map(|t| marked.contains(t.term.as_str()))

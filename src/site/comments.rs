@@ -73,15 +73,16 @@ pub struct Comment {
 pub type Thread = OrdMap<u64, Arc<Comment>>;
 
 impl Site {
-    /// Whether a post takes comments: its `allow_comments` front matter, else the site's
-    /// `[comments] enabled`. Pages never do.
+    /// Whether a post takes comments: its `allow_comments` front matter (top level, or in
+    /// `[extra]` as Zola keeps custom fields), else the site's `[comments] enabled`. Pages
+    /// never do.
     pub fn comments_open(&self, entry: &super::entry::Entry) -> bool {
-        entry.kind == super::entry::EntryKind::Post
-            && entry
-                .extra
-                .get("allow_comments")
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(self.config.comments.enabled)
+        let own = entry
+            .extra
+            .get("allow_comments")
+            .or_else(|| entry.extra.get("extra")?.get("allow_comments"))
+            .and_then(serde_json::Value::as_bool);
+        entry.kind == super::entry::EntryKind::Post && own.unwrap_or(self.config.comments.enabled)
     }
 
     pub fn comment(&self, id: u64) -> Option<&Arc<Comment>> {
@@ -101,7 +102,7 @@ impl Site {
             .values()
             .flat_map(|thread| thread.values().cloned())
             .collect();
-        all.sort_by(|a, b| b.id.cmp(&a.id));
+        all.sort_by_key(|c| std::cmp::Reverse(c.id));
         all
     }
 

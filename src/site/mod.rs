@@ -4,9 +4,9 @@
 //! site in O(1) and changes it in O(log n); the writer builds the next `Site` while readers keep
 //! the previous one.
 
+pub mod comments;
 pub mod entry;
 mod impact;
-pub mod comments;
 pub mod route;
 pub mod search;
 
@@ -220,7 +220,9 @@ impl Site {
 
     /// The entry that owns a URL path (`/posts/x/`), drafts included.
     pub fn entry_at(&self, url: &str) -> Option<&Arc<Entry>> {
-        self.owners.get(url).and_then(|source| self.entries.get(source))
+        self.owners
+            .get(url)
+            .and_then(|source| self.entries.get(source))
     }
 
     /// The post or page with this slug (drafts and scheduled ones included).

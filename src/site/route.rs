@@ -64,7 +64,8 @@ pub const COMMENT_RESULT_PATH: &str = "/comments/";
 
 /// First path segments that belong to Quire's own routes; a page may not take them as its slug.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "posts", "tags", "page", "archive", "admin", "assets", "static", "media", "404", "search", "comments",
+    "posts", "tags", "page", "archive", "admin", "assets", "static", "media", "404", "search",
+    "comments",
 ];
 
 /// How many list pages `count` items make; an empty list still has its first page.

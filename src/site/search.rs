@@ -94,9 +94,7 @@ impl Site {
                             .tag
                             .as_ref()
                             .is_none_or(|tag| entry.tags.iter().any(|t| &t.slug == tag))
-                        && query
-                            .year
-                            .is_none_or(|year| utc_year(entry) == Some(year))
+                        && query.year.is_none_or(|year| utc_year(entry) == Some(year))
                 })
             },
             |doc| self.text_of(doc),
@@ -142,9 +140,7 @@ impl Site {
     fn is_visible(&self, entry: &Entry) -> bool {
         match entry.kind {
             super::entry::EntryKind::Page => !entry.draft,
-            super::entry::EntryKind::Post => {
-                self.status(entry) == super::entry::Status::Published
-            }
+            super::entry::EntryKind::Post => self.status(entry) == super::entry::Status::Published,
         }
     }
 

@@ -177,7 +177,9 @@ impl Store {
     }
 
     pub fn load_comments(&self) -> Result<Vec<Comment>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT record FROM comments ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT record FROM comments ORDER BY id")?;
         let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
         let mut comments = Vec::new();
         for row in rows {

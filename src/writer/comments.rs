@@ -25,7 +25,8 @@ impl Writer {
         batch: &mut Batch,
     ) -> Result<AdminReply, AdminError> {
         let now = self.clock.now();
-        let edit_window = chrono::Duration::minutes(i64::from(working.config.comments.edit_minutes));
+        let edit_window =
+            chrono::Duration::minutes(i64::from(working.config.comments.edit_minutes));
         let (comment, key) = match request {
             CommentRequest::Post {
                 post_url,
@@ -34,55 +35,8 @@ impl Writer {
                 body,
                 returning,
             } => {
-                let entry = working
-                    .entry_at(&post_url)
-                    .filter(|e| working.is_published(e))
-                    .cloned()
-                    .ok_or_else(|| AdminError::NotFound(format!("no post at {post_url}")))?;
-                if !working.comments_open(&entry) {
-                    return Err(AdminError::Forbidden(
-                        "comments are closed on this post".to_owned(),
-                    ));
-                }
-                let fields = comments::check_fields(&author, &body);
-                if !fields.is_empty() {
-                    return Err(AdminError::Invalid(fields));
-                }
-                // One level of replies: an answer to a reply answers its parent.
-                let parent = match parent {
-                    None => None,
-                    Some(id) => {
-                        let answered = working
-                            .comment(id)
-                            .filter(|c| c.post == entry.source && c.status == CommentStatus::Approved)
-                            .ok_or_else(|| field_error("parent", "that comment is not on this post"))?;
-                        Some(answered.parent.unwrap_or(answered.id))
-                    }
-                };
-                let key = crate::auth::random_secret()
-                    .map_err(|e| AdminError::Internal(e.to_string()))?;
-                let commenter = returning.unwrap_or_default();
-                let status = if working.config.comments.auto_approve_returning
-                    && working.is_returning_commenter(&commenter)
-                {
-                    CommentStatus::Approved
-                } else {
-                    CommentStatus::Pending
-                };
-                let comment = Comment {
-                    id: working.next_comment_id(),
-                    post: entry.source.clone(),
-                    parent,
-                    author: comments::clean_name(&author),
-                    html: comment_body::render(&body),
-                    body,
-                    created: now,
-                    edited: None,
-                    status,
-                    edit_key: comments::key_hash(&key),
-                    commenter,
-                    imported_from: None,
-                };
+                let (comment, key) =
+                    new_comment(working, &post_url, parent, author, body, returning, now)?;
                 (Some(comment), Some(key))
             }
             CommentRequest::EditOwn {
@@ -163,7 +117,12 @@ fn own(
     Ok(())
 }
 
-fn remove(working: &mut Site, actor: &Actor, comment: Arc<Comment>, batch: &mut Batch) -> AdminReply {
+fn remove(
+    working: &mut Site,
+    actor: &Actor,
+    comment: Arc<Comment>,
+    batch: &mut Batch,
+) -> AdminReply {
     batch.impact.merge(working.remove_comment(comment.id));
     batch.changes.push((
         actor.clone(),
@@ -173,4 +132,65 @@ fn remove(working: &mut Site, actor: &Actor, comment: Arc<Comment>, batch: &mut 
         },
     ));
     AdminReply::Deleted
+}
+
+/// A visitor's new comment, checked against the post and its thread; with its edit key.
+fn new_comment(
+    working: &Site,
+    post_url: &str,
+    parent: Option<u64>,
+    author: String,
+    body: String,
+    returning: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Comment, String), AdminError> {
+    let entry = working
+        .entry_at(post_url)
+        .filter(|e| working.is_published(e))
+        .cloned()
+        .ok_or_else(|| AdminError::NotFound(format!("no post at {post_url}")))?;
+    if !working.comments_open(&entry) {
+        return Err(AdminError::Forbidden(
+            "comments are closed on this post".to_owned(),
+        ));
+    }
+    let fields = comments::check_fields(&author, &body);
+    if !fields.is_empty() {
+        return Err(AdminError::Invalid(fields));
+    }
+    // One level of replies: an answer to a reply answers its parent.
+    let parent = match parent {
+        None => None,
+        Some(id) => {
+            let answered = working
+                .comment(id)
+                .filter(|c| c.post == entry.source && c.status == CommentStatus::Approved)
+                .ok_or_else(|| field_error("parent", "that comment is not on this post"))?;
+            Some(answered.parent.unwrap_or(answered.id))
+        }
+    };
+    let key = crate::auth::random_secret().map_err(|e| AdminError::Internal(e.to_string()))?;
+    let commenter = returning.unwrap_or_default();
+    let status = if working.config.comments.auto_approve_returning
+        && working.is_returning_commenter(&commenter)
+    {
+        CommentStatus::Approved
+    } else {
+        CommentStatus::Pending
+    };
+    let comment = Comment {
+        id: working.next_comment_id(),
+        post: entry.source.clone(),
+        parent,
+        author: comments::clean_name(&author),
+        html: comment_body::render(&body),
+        body,
+        created: now,
+        edited: None,
+        status,
+        edit_key: comments::key_hash(&key),
+        commenter,
+        imported_from: None,
+    };
+    Ok((comment, key))
 }

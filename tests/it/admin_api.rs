@@ -32,6 +32,48 @@ impl Admin {
         Admin::start_with(TestSite::empty())
     }
 
+    /// `start`, with comments that can be sent at once, from any address a test names.
+    pub fn start_for_comments() -> Admin {
+        let site = TestSite::empty();
+        let config = std::fs::read_to_string(site.path("quire.toml")).unwrap();
+        site.write(
+            "quire.toml",
+            &format!(
+                "{config}[comments]\nmin_seconds = 0\n[admin]\ntrusted_proxies = [\"127.0.0.1\"]\n"
+            ),
+        );
+        Admin::start_with(site)
+    }
+
+    /// A new pending comment on the post `/posts/talk/` (made on first use); returns its id.
+    pub fn comment(&self) -> u64 {
+        if self.server.get("/posts/talk/").status != 200 {
+            let r = self.call(
+                "POST",
+                "/admin/api/posts",
+                Auth::Token(&self.token),
+                Some(&json!({"title": "Talk", "slug": "talk", "body": "Say something."})),
+            );
+            assert_eq!(r.status, 201, "{}", r.text());
+        }
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let token = self.server.get("/comments/token?post=/posts/talk/");
+        let token = self.json(&token)["token"].as_str().unwrap().to_owned();
+        let address = format!("10.9.{}.{}", n / 250, n % 250 + 1);
+        let r = self.server.send(
+            "POST",
+            "/comments",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+                ("X-Forwarded-For", &address),
+            ],
+            format!("post=%2Fposts%2Ftalk%2F&body=hello+{n}&token={token}").as_bytes(),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+        self.json(&r)["id"].as_u64().unwrap()
+    }
+
     pub fn start_with(site: TestSite) -> Admin {
         site.add_user("alice", PASSWORD);
         let token = site.add_token("ci");

@@ -309,6 +309,41 @@ fn scenarios() -> Vec<Scenario> {
         },
         Scenario {
             method: "GET",
+            route: "/admin/api/comments",
+            good: Box::new(|_| Call::new("GET", "/admin/api/comments?status=pending")),
+            ok: 200,
+            bad: Box::new(|_| Call::new("GET", "/admin/api/comments?status=lost")),
+            bad_status: 422,
+        },
+        Scenario {
+            method: "PUT",
+            route: "/admin/api/comments/{id}",
+            good: Box::new(|a| {
+                let id = a.comment();
+                Call::new("PUT", format!("/admin/api/comments/{id}"))
+                    .body(json!({"status": "approved"}))
+            }),
+            ok: 200,
+            bad: Box::new(|a| {
+                let id = a.comment();
+                Call::new("PUT", format!("/admin/api/comments/{id}"))
+                    .body(json!({"status": "maybe"}))
+            }),
+            bad_status: 422,
+        },
+        Scenario {
+            method: "DELETE",
+            route: "/admin/api/comments/{id}",
+            good: Box::new(|a| {
+                let id = a.comment();
+                Call::new("DELETE", format!("/admin/api/comments/{id}"))
+            }),
+            ok: 204,
+            bad: Box::new(|_| Call::new("DELETE", "/admin/api/comments/999999")),
+            bad_status: 404,
+        },
+        Scenario {
+            method: "GET",
             route: "/admin/api/openapi.json",
             good: Box::new(|_| Call::new("GET", "/admin/api/openapi.json")),
             ok: 200,
@@ -325,7 +360,7 @@ fn scenarios() -> Vec<Scenario> {
 
 #[test]
 fn every_route_with_every_kind_of_caller() {
-    let admin = Admin::start();
+    let admin = Admin::start_for_comments();
     for s in scenarios() {
         let what = format!("{} {}", s.method, s.route);
         // No credentials: 401 on every route.

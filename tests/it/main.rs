@@ -11,6 +11,7 @@ mod admin_ui_tools;
 mod bench;
 mod build;
 mod cli;
+mod comments;
 mod crash;
 mod feeds;
 mod http;

@@ -111,7 +111,14 @@ fn markdown_features_render() {
     let code = server.get("/posts/code-highlighting/").text();
     assert!(code.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"));
     assert!(code.contains("class=\"hl-"), "highlighted with classes");
-    assert!(!code.contains("<script"), "no JavaScript");
+    let article = code
+        .split("<article")
+        .nth(1)
+        .unwrap()
+        .split("</article>")
+        .next()
+        .unwrap();
+    assert!(!article.contains("<script"), "no JavaScript in the post");
     let tables = server.get("/posts/tables-and-footnotes/").text();
     assert!(tables.contains("<table>"));
     assert!(tables.contains("class=\"footnotes\""));

@@ -162,7 +162,9 @@ pub async fn comments_delete(
     authed: web::ReqData<Authed>,
     id: web::Path<u64>,
 ) -> HttpResponse {
-    let request = CommentRequest::Delete { id: id.into_inner() };
+    let request = CommentRequest::Delete {
+        id: id.into_inner(),
+    };
     match submit(&state, &authed, AdminRequest::Comment(request)).await {
         Ok(_) => HttpResponse::NoContent().finish(),
         Err(response) => response,

@@ -212,7 +212,11 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     let post_file = format!("content/posts/{target_post}.md");
     let original = std::fs::read_to_string(site.join(&post_file)).map_err(|e| e.to_string())?;
     let (mut q_edit, mut h_edit) = (Vec::new(), Vec::new());
-    for k in 0..if options.wants("3") { options.edit_samples } else { 0 } {
+    for k in 0..if options.wants("3") {
+        options.edit_samples
+    } else {
+        0
+    } {
         let marker = format!("bench-edit-marker-{k}");
         q_edit.push(
             edit_latency(

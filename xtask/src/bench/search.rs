@@ -48,9 +48,19 @@ pub(super) fn rows(serve: &Serve, rounds: usize, posts: usize) -> Result<Vec<Row
         }
     }
     let (p50, p95) = (percentile(&times, 0.5), percentile(&times, 0.95));
-    let mut median = Row::new("10a", &format!("search, two words, {posts} posts: p50"), "ms", "report");
+    let mut median = Row::new(
+        "10a",
+        &format!("search, two words, {posts} posts: p50"),
+        "ms",
+        "report",
+    );
     median.quire = Stats::of(vec![p50]);
-    let mut tail = Row::new("10b", &format!("search, two words, {posts} posts: p95"), "ms", "≤ 5 ms");
+    let mut tail = Row::new(
+        "10b",
+        &format!("search, two words, {posts} posts: p95"),
+        "ms",
+        "≤ 5 ms",
+    );
     tail.quire = Stats::of(vec![p95]);
     tail.met = Some(p95 <= 5.0);
     tail.note = format!("{} requests over HTTP, brotli", times.len());
