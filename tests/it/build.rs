@@ -78,7 +78,10 @@ fn build_output_equals_what_the_server_serves() {
         assert_eq!(response.status, 200, "{path}");
         // The comments island differs by design: the server's takes comments; an export
         // without `[comments] origin` shows them without a form. Everything else is the same.
-        let (served, exported) = (without_comments(&response.body), without_comments(bytes));
+        let (served, exported) = (
+            xtask::gates::without_comments(&response.body),
+            xtask::gates::without_comments(bytes),
+        );
         assert!(served == exported, "{path} differs from {rel}");
         compared += 1;
     }
@@ -112,19 +115,4 @@ fn build_refuses_to_overwrite_a_folder_it_did_not_write() {
     std::fs::write(public.join("stale.html"), "old").unwrap();
     site.build(&public);
     assert!(!public.join("stale.html").exists());
-}
-
-/// The page with its comments section cut out.
-fn without_comments(page: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(page);
-    let Some(start) = text.find("<section class=\"comments\"") else {
-        return page.to_vec();
-    };
-    match text[start..].find("</section>") {
-        Some(len) => {
-            let end = start + len + "</section>".len();
-            format!("{}{}", &text[..start], &text[end..]).into_bytes()
-        }
-        None => page.to_vec(),
-    }
 }

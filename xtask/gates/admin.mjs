@@ -213,6 +213,40 @@ try {
     await page.waitForURL(/done=uploaded/);
     expect((await page.textContent(".media-grid")).includes("dot.png"), "the file is not listed");
   });
+  await step("comment with JavaScript, then without, and approve both in the admin", async () => {
+    // Reduced motion: the theme scrolls smoothly otherwise, and a moving button is not clickable.
+    const reader = await browser.newContext({ reducedMotion: "reduce" });
+    const rp = await reader.newPage();
+    await rp.goto(base + "/posts/code/");
+    await rp.fill("#comment-name-new", "Reader with JS");
+    await rp.fill("#comment-body-new", "Posted *in place* by the script.");
+    await rp.click(".comments > form.comment-form button[type=submit]");
+    await rp.waitForSelector(".comment-mine", { timeout: 15000 });
+    expect((await rp.textContent(".comment-mine")).includes("awaiting approval"), "the new comment is not shown to its author");
+    expect(rp.url() === base + "/posts/code/", "the page was left");
+    await reader.close();
+    const plain = await browser.newContext({ javaScriptEnabled: false, reducedMotion: "reduce" });
+    const pp = await plain.newPage();
+    await pp.goto(base + "/posts/code/");
+    await pp.fill("#comment-name-new", "Reader without JS");
+    await pp.fill("#comment-body-new", "Sent with a plain form.");
+    await pp.click(".comments > form.comment-form button[type=submit]");
+    await pp.waitForSelector("text=Check your comment");
+    await pp.waitForTimeout(3200);
+    await pp.click("form.comment-form button[type=submit]");
+    await pp.waitForSelector("text=will appear once it is approved");
+    await plain.close();
+    await page.goto(base + "/admin/");
+    expect((await page.textContent(".queue")).includes("Reader without JS"), "the dashboard does not show the queue");
+    await page.goto(base + "/admin/comments");
+    for (const who of ["Reader with JS", "Reader without JS"]) {
+      await page.click(`button:has-text("Approve the comment by ${who}")`);
+      await page.waitForURL(/done=approved/);
+    }
+    const post = await (await page.context().request.get(base + "/posts/code/")).text();
+    expect(post.includes("Posted <em>in place</em> by the script.") && post.includes("Sent with a plain form."),
+           "approved comments are not on the post");
+  });
   for (const colorScheme of ["light", "dark"]) {
     for (const width of [1280, 360]) {
       await step(`axe and screenshots, ${colorScheme}, ${width} px`, async () => {
@@ -223,7 +257,8 @@ try {
         const pages = [["dashboard", "/admin/"], ["posts", "/admin/posts"], ["new-post", "/admin/posts/new"],
                        ["editor", editUrl.replace(base, "")], ["history", editUrl.replace(base, "") + "/history"],
                        ["media", "/admin/media"], ["settings", "/admin/settings"], ["pages", "/admin/pages"],
-                       ["activity", "/admin/activity"], ["tokens", "/admin/tokens"], ["account", "/admin/account"]];
+                       ["activity", "/admin/activity"], ["tokens", "/admin/tokens"], ["account", "/admin/account"],
+                       ["comments", "/admin/comments?status=approved"]];
         report.pages = pages.length;
         for (const [name, path] of pages) {
           await p.goto(base + path);

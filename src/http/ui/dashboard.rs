@@ -1,4 +1,5 @@
-//! The dashboard: counts, drafts, scheduled posts with their times, recent posts, and the files
+//! The dashboard: counts, drafts, scheduled posts with their times, recent posts, the comments
+//! waiting for moderation, and the files
 //! that fail to compile (with `path:line: message`; their last good versions stay served).
 
 use actix_web::http::StatusCode;
@@ -56,6 +57,7 @@ struct Counts {
     drafts: usize,
     pages: usize,
     media: usize,
+    waiting: usize,
 }
 
 const SHOWN: usize = 10;
@@ -104,7 +106,19 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         .take(SHOWN)
         .map(|e| Line::of(site, e))
         .collect();
+    let waiting: Vec<_> = site
+        .all_comments()
+        .into_iter()
+        .filter(|c| c.status == crate::site::comments::CommentStatus::Pending)
+        .collect();
+    counts.waiting = waiting.len();
+    let queue: Vec<super::comments::CommentLine> = waiting
+        .iter()
+        .take(5)
+        .map(|c| super::comments::CommentLine::of(site, c))
+        .collect();
     let mut data = Context::new();
+    data.insert("queue", &queue);
     data.insert("counts", &counts);
     data.insert("drafts", &lines(&drafts));
     data.insert("scheduled", &lines(&scheduled));

@@ -5,6 +5,7 @@
 
 mod account;
 mod activity;
+mod comments;
 mod dashboard;
 mod diff;
 mod editor;
@@ -60,6 +61,8 @@ pub fn scope() -> Scope<
         .route("/media", web::post().to(media::upload))
         .route("/media/{hash}/delete", web::post().to(media::delete))
         .route("/activity", web::get().to(activity::show))
+        .route("/comments", web::get().to(comments::show))
+        .route("/comments/{id}", web::post().to(comments::moderate))
         .route("/tokens", web::get().to(tokens::show))
         .route("/tokens", web::post().to(tokens::create))
         .route("/tokens/revoke", web::post().to(tokens::revoke))

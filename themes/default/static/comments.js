@@ -69,15 +69,20 @@ const show = (entry) => {
 const wire = (form) => {
   const post = form.elements.post?.value;
   let token;
+  // The token is refused until `min_seconds` after it was issued: wait that out, if needed.
   const fetchToken = () =>
     (token ??= fetch(`${form.action}/token?post=${encodeURIComponent(post)}`)
       .then((r) => r.json())
-      .then((j) => (field(form, "token").value = j.token)));
+      .then((j) => {
+        field(form, "token").value = j.token;
+        return Date.now() + j.min_seconds * 1000;
+      }));
   form.addEventListener("focusin", fetchToken, { once: true });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     say(form, "Sending…");
-    await fetchToken();
+    const ripe = await fetchToken();
+    await sleep(Math.max(0, ripe - Date.now()) / 1000);
     field(form, "commenter").value = commenter();
     for (let tries = 0; tries < 3; tries++) {
       const r = await fetch(form.action, { method: "POST", headers: { Accept: "application/json" }, body: new URLSearchParams(new FormData(form)) });
