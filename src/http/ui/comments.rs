@@ -103,15 +103,15 @@ pub async fn show(
         .map(|c| CommentLine::of(&snapshot.site, c))
         .collect();
     let notice = params.done.as_deref().and_then(|done| {
-        Some(match done {
+        let text = match done {
             "approved" => "Comment approved: it is on the post now.",
             "rejected" => "Comment rejected.",
             "spam" => "Comment marked as spam.",
             "pending" => "Comment sent back to the queue.",
             "deleted" => "Comment deleted.",
             _ => return None,
-        })
-        .map(str::to_owned)
+        };
+        Some(text.to_owned())
     });
     let mut data = Context::new();
     data.insert("tabs", &tabs);
