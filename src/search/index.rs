@@ -16,11 +16,24 @@ pub(super) struct Posting {
     pub body_tf: u16,
 }
 
+/// What filters look at, kept with the document so a query never looks anything up per match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// A post (dated, listed) rather than a page.
+    pub post: bool,
+    pub draft: bool,
+    /// Seconds since 1970, UTC.
+    pub date: Option<i64>,
+    /// Tag slugs.
+    pub tags: Vec<String>,
+}
+
 /// What a search shows of a document, and what removing it needs.
 #[derive(Debug)]
 pub struct Doc {
     pub key: Arc<str>,
     pub title: String,
+    pub facets: Facets,
     /// Every term it holds, to take it out of their lists. (Its text is not kept: snippets are
     /// cut from the entry's HTML, which the site has anyway.)
     terms: Vec<Arc<str>>,
@@ -34,13 +47,16 @@ pub struct DocInput<'a> {
     pub tags: &'a [&'a str],
     /// The body as HTML; tags are stripped and entities decoded here.
     pub html: &'a str,
+    pub facets: Facets,
 }
 
 #[derive(Clone)]
 pub struct SearchIndex {
     pub(super) analyzer: Arc<Analyzer>,
     ids: OrdMap<Arc<str>, u32>,
-    pub(super) docs: OrdMap<u32, Arc<Doc>>,
+    /// By id (an id is never reused; a removed document leaves `None`).
+    pub(super) docs: Vector<Option<Arc<Doc>>>,
+    live: usize,
     /// Words per document id (title and body), for BM25's length normalisation.
     pub(super) lengths: Vector<u32>,
     /// Sorted by term, so a prefix ("ser" -> "server", "serve") is a range.
@@ -51,7 +67,7 @@ pub struct SearchIndex {
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("docs", &self.docs.len())
+            .field("docs", &self.live)
             .field("terms", &self.postings.len())
             .finish()
     }
@@ -60,6 +76,7 @@ impl std::fmt::Debug for SearchIndex {
 /// A document analysed: its terms with their counts, ready to be posted.
 struct Analysed {
     title: String,
+    facets: Facets,
     counts: HashMap<String, (u16, u16)>,
     length: u32,
 }
@@ -84,6 +101,7 @@ fn analyse(analyzer: &Analyzer, input: &DocInput<'_>) -> Analysed {
     }
     Analysed {
         title: input.title.to_owned(),
+        facets: input.facets.clone(),
         counts,
         length,
     }
@@ -94,7 +112,8 @@ impl SearchIndex {
         SearchIndex {
             analyzer: Arc::new(Analyzer::new(language)),
             ids: OrdMap::new(),
-            docs: OrdMap::new(),
+            docs: Vector::new(),
+            live: 0,
             lengths: Vector::new(),
             postings: OrdMap::new(),
             total_len: 0,
@@ -102,7 +121,7 @@ impl SearchIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.live
     }
 
     pub fn term_count(&self) -> usize {
@@ -110,10 +129,10 @@ impl SearchIndex {
     }
 
     pub(super) fn average_length(&self) -> f32 {
-        if self.docs.is_empty() {
+        if self.live == 0 {
             1.0
         } else {
-            (self.total_len as f32 / self.docs.len() as f32).max(1.0)
+            (self.total_len as f32 / self.live as f32).max(1.0)
         }
     }
 
@@ -174,13 +193,18 @@ impl SearchIndex {
         }
         self.lengths.set(id as usize, analysed.length);
         self.total_len += u64::from(analysed.length);
-        self.docs.insert(
-            id,
-            Arc::new(Doc {
+        while self.docs.len() <= id as usize {
+            self.docs.push_back(None);
+        }
+        self.live += 1;
+        self.docs.set(
+            id as usize,
+            Some(Arc::new(Doc {
                 key: Arc::from(key),
                 title: analysed.title,
+                facets: analysed.facets,
                 terms,
-            }),
+            })),
         );
     }
 
@@ -193,9 +217,10 @@ impl SearchIndex {
 
     /// Takes document `id` out of every posting list (the id stays reserved for its key).
     fn unpost(&mut self, id: u32) {
-        let Some(doc) = self.docs.remove(&id) else {
+        let Some(doc) = self.docs.get_mut(id as usize).and_then(Option::take) else {
             return;
         };
+        self.live = self.live.saturating_sub(1);
         self.total_len = self.total_len.saturating_sub(u64::from(
             self.lengths.get(id as usize).copied().unwrap_or(0),
         ));
@@ -225,7 +250,8 @@ impl SearchIndex {
             .sum();
         let docs: usize = self
             .docs
-            .values()
+            .iter()
+            .flatten()
             .map(|d| d.key.len() + d.title.len() + d.terms.len() * 16 + 96)
             .sum();
         postings + docs + self.lengths.len() * 4

@@ -10,7 +10,7 @@ mod snippet;
 mod text;
 pub mod tokenize;
 
-pub use index::{Doc, DocInput, SearchIndex};
+pub use index::{Doc, DocInput, Facets, SearchIndex};
 pub use query::{Hit, Query, Results};
 pub use snippet::Span;
 pub use text::plain_text;

@@ -96,7 +96,7 @@ impl SearchIndex {
             ..Results::default()
         };
         for (_, id) in ranked {
-            let Some(doc) = self.docs.get(&id) else {
+            let Some(doc) = self.docs.get(id as usize).and_then(Option::as_ref) else {
                 continue;
             };
             if !accept(doc) {

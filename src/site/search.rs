@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::Datelike;
 
 use super::Site;
-use super::entry::Entry;
-use crate::search::{DocInput, Hit, Query, SearchIndex};
+use super::entry::{Entry, EntryKind};
+use crate::search::{DocInput, Facets, Hit, Query, SearchIndex};
 
 /// A public search: words, optional tag and year filters, and which page of results.
 #[derive(Debug, Clone, Default)]
@@ -33,38 +33,39 @@ pub struct SearchPage {
     pub corrected: bool,
 }
 
-fn input(entry: &Entry) -> (Vec<&str>, &str, &str, &str) {
-    let tags = entry.tags.iter().map(|t| t.name.as_str()).collect();
-    (
+/// The tag names of an entry (they are searched as title words).
+fn tag_names(entry: &Entry) -> Vec<&str> {
+    entry.tags.iter().map(|t| t.name.as_str()).collect()
+}
+
+fn input<'a>(entry: &'a Entry, tags: &'a [&'a str]) -> DocInput<'a> {
+    DocInput {
+        key: entry.source.as_str(),
+        title: &entry.title,
         tags,
-        entry.source.as_str(),
-        entry.title.as_str(),
-        entry.body.html.as_str(),
-    )
+        html: &entry.body.html,
+        facets: Facets {
+            post: entry.kind == EntryKind::Post,
+            draft: entry.draft,
+            date: entry.date.map(|d| d.timestamp()),
+            tags: entry.tags.iter().map(|t| t.slug.clone()).collect(),
+        },
+    }
 }
 
 impl Site {
     pub(super) fn index_for_search(&mut self, entry: &Entry) {
-        let (tags, key, title, html) = input(entry);
-        self.search.upsert(&DocInput {
-            key,
-            title,
-            tags: &tags,
-            html,
-        });
+        let tags = tag_names(entry);
+        self.search.upsert(&input(entry, &tags));
     }
 
     pub(super) fn index_all_for_search(&mut self) {
         let entries: Vec<Arc<Entry>> = self.entries.values().cloned().collect();
-        let parts: Vec<_> = entries.iter().map(|e| input(e)).collect();
-        let inputs = parts
+        let names: Vec<Vec<&str>> = entries.iter().map(|e| tag_names(e)).collect();
+        let inputs = entries
             .iter()
-            .map(|(tags, key, title, html)| DocInput {
-                key,
-                title,
-                tags,
-                html,
-            })
+            .zip(&names)
+            .map(|(entry, tags)| input(entry, tags))
             .collect();
         self.search.extend(inputs);
     }
@@ -80,6 +81,7 @@ impl Site {
     /// What visitors may find: published posts and pages, filtered by tag and year.
     pub fn search(&self, query: &SiteQuery) -> SearchPage {
         let per_page = query.per_page.max(1);
+        let now = self.now.timestamp();
         let results = self.search.search(
             &Query {
                 text: &query.text,
@@ -87,15 +89,19 @@ impl Site {
                 limit: per_page,
                 snippets: true,
             },
+            // Runs for every match: it reads the document's facets, never the site's maps.
             |doc| {
-                self.entry_of(&doc.key).is_some_and(|entry| {
-                    self.is_visible(entry)
-                        && query
-                            .tag
-                            .as_ref()
-                            .is_none_or(|tag| entry.tags.iter().any(|t| &t.slug == tag))
-                        && query.year.is_none_or(|year| utc_year(entry) == Some(year))
-                })
+                let facets = &doc.facets;
+                let visible =
+                    !facets.draft && (!facets.post || facets.date.is_none_or(|d| d <= now));
+                visible
+                    && query
+                        .tag
+                        .as_ref()
+                        .is_none_or(|tag| facets.tags.iter().any(|t| t == tag))
+                    && query
+                        .year
+                        .is_none_or(|year| facets.date.and_then(utc_year) == Some(year))
             },
             |doc| self.text_of(doc),
         );
@@ -134,14 +140,6 @@ impl Site {
             at = low.max(at + 1);
         }
         years
-    }
-
-    /// `is_published` by status, not by a search of the lists: it runs for every match.
-    fn is_visible(&self, entry: &Entry) -> bool {
-        match entry.kind {
-            super::entry::EntryKind::Page => !entry.draft,
-            super::entry::EntryKind::Post => self.status(entry) == super::entry::Status::Published,
-        }
     }
 
     fn text_of(&self, doc: &crate::search::Doc) -> String {
@@ -186,7 +184,7 @@ impl Site {
     }
 }
 
-/// The year of a post's date, in UTC, as `published_years` lists them.
-fn utc_year(entry: &Entry) -> Option<i32> {
-    entry.date.map(|d| d.year())
+/// The year of a date (seconds since 1970), in UTC, as `published_years` lists them.
+fn utc_year(seconds: i64) -> Option<i32> {
+    chrono::DateTime::from_timestamp(seconds, 0).map(|d| d.year())
 }

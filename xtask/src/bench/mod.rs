@@ -11,6 +11,7 @@ use crate::corpus;
 use crate::http;
 
 mod admin_ui;
+mod islands;
 mod procs;
 mod report;
 mod search;
@@ -319,6 +320,16 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     if options.wants("10") {
         log("10: search");
         rows.extend(search::rows(&server, options.edit_samples, options.posts)?);
+    }
+    if let Some(wrk) = wrk.as_ref().filter(|_| options.wants("11")) {
+        rows.extend(islands::rows(
+            wrk,
+            &server,
+            &site,
+            &format!("/posts/{target_post}/"),
+            options.wrk_seconds,
+            options.throughput_runs,
+        )?);
     }
 
     // 7. Memory, idle and after the load.

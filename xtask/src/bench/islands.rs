@@ -1,0 +1,65 @@
+//! Row 11: what an island costs a page. A post (whose comments island is filled when comments
+//! change, not per request) against the very same bytes served as a static file, with brotli.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::procs::{Serve, log, wrk_run};
+use super::report::{Row, Stats};
+use crate::http;
+
+pub(super) fn rows(
+    wrk: &Path,
+    serve: &Serve,
+    site: &Path,
+    post_path: &str,
+    seconds: u32,
+    runs: usize,
+) -> Result<Vec<Row>, String> {
+    let page = http::get(serve.addr, post_path, &[]).map_err(|e| e.to_string())?;
+    if !page.text().contains("<section class=\"comments\"") {
+        return Err(format!("{post_path} has no comments island"));
+    }
+    let copy = site.join("static").join("island-free.html");
+    std::fs::create_dir_all(site.join("static")).map_err(|e| e.to_string())?;
+    std::fs::write(&copy, &page.body).map_err(|e| e.to_string())?;
+    // The server picks the file up and compresses it in the background.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let r = http::get(
+            serve.addr,
+            "/island-free.html",
+            &[("Accept-Encoding", "br")],
+        )
+        .map_err(|e| e.to_string())?;
+        if r.status == 200 && r.header("content-encoding") == Some("br") {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("the static copy was never served with brotli".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    log("11: island page vs the same bytes static (wrk -c64, br)");
+    let (mut island, mut plain) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        island.push(wrk_run(wrk, serve.addr, post_path, true, seconds)?.0);
+        plain.push(wrk_run(wrk, serve.addr, "/island-free.html", true, seconds)?.0);
+    }
+    let _ = std::fs::remove_file(&copy);
+    let mut row = Row::new(
+        "11",
+        "post with a comments island vs the same bytes static (br)",
+        "req/s",
+        "≥ 0.8× static",
+    );
+    row.quire = Stats::of(island);
+    row.peer = Stats::of(plain).map(|s| ("same page, static".to_owned(), s));
+    if let (Some(q), Some((_, p))) = (&row.quire, &row.peer)
+        && p.median > 0.0
+    {
+        row.ratio = Some(q.median / p.median);
+        row.met = Some(q.median / p.median >= 0.8);
+    }
+    Ok(vec![row])
+}
