@@ -26,7 +26,41 @@ pub enum ServeError {
     Server(std::io::Error),
 }
 
-pub fn serve(paths: SitePaths, addr: &str, clock: SharedClock) -> Result<(), ServeError> {
+/// When pages carry the live-reload script (`serve --live-reload`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LiveReload {
+    /// On for local authoring: listening on a loopback address with `base_url` unset or local.
+    Auto,
+    On,
+    Off,
+}
+
+/// Whether live reload runs: `auto` never turns it on for a public address, nor for a site whose
+/// `base_url` is public (a production server behind a proxy listens on loopback too).
+fn live_reload_on(choice: LiveReload, local: std::net::SocketAddr, base_url: &str) -> bool {
+    match choice {
+        LiveReload::On => true,
+        LiveReload::Off => false,
+        LiveReload::Auto => {
+            let host = base_url
+                .split("://")
+                .nth(1)
+                .unwrap_or_default()
+                .split(['/', ':'])
+                .next()
+                .unwrap_or_default();
+            local.ip().is_loopback()
+                && (base_url.is_empty() || matches!(host, "localhost" | "127.0.0.1" | "[::1]"))
+        }
+    }
+}
+
+pub fn serve(
+    paths: SitePaths,
+    addr: &str,
+    clock: SharedClock,
+    live_reload: LiveReload,
+) -> Result<(), ServeError> {
     let listener = TcpListener::bind(addr).map_err(|source| ServeError::Bind {
         addr: addr.to_owned(),
         source,
@@ -36,8 +70,19 @@ pub fn serve(paths: SitePaths, addr: &str, clock: SharedClock) -> Result<(), Ser
         source,
     })?;
     let url = format!("http://{local}");
+    let base_url = crate::config::Config::load(&paths.root)
+        .map(|c| c.base_url)
+        .unwrap_or_default();
+    let live = live_reload_on(live_reload, local, &base_url)
+        .then(|| tokio::sync::broadcast::channel(64).0);
     // Pages are rendered before the first request, from stored records only.
-    let mut writer = Writer::load(paths.clone(), url.clone(), Mode::Serve, clock.clone())?;
+    let mut writer = Writer::load(
+        paths.clone(),
+        url.clone(),
+        Mode::Serve,
+        clock.clone(),
+        live.clone(),
+    )?;
     writer.notify_to(crate::notify::Notifier::from_env());
     let published = writer.published();
     let markdown = writer.markdown();
@@ -49,13 +94,12 @@ pub fn serve(paths: SitePaths, addr: &str, clock: SharedClock) -> Result<(), Ser
             paths.root.display()
         );
     }
-    let state = web::Data::new(crate::http::AppState::new(
-        published,
-        inbox.clone(),
-        db,
-        markdown,
-        clock,
-    ));
+    let mut app_state = crate::http::AppState::new(published, inbox.clone(), db, markdown, clock);
+    if live.is_some() {
+        info!("live reload is on: open pages reload when they change (--live-reload off to stop)");
+    }
+    app_state.live = live;
+    let state = web::Data::new(app_state);
     // Watch before reconciling, so an edit made during the reconcile is not missed.
     let fs_inbox = inbox.clone();
     let watcher = watch::start(&paths, move |changes| {
@@ -84,4 +128,33 @@ pub fn serve(paths: SitePaths, addr: &str, clock: SharedClock) -> Result<(), Ser
     drop(watcher);
     drop(inbox);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LiveReload, live_reload_on};
+
+    #[test]
+    fn auto_live_reload_is_only_for_local_authoring() {
+        let local = "127.0.0.1:8080".parse().unwrap_or_else(|_| unreachable!());
+        let public = "0.0.0.0:8080".parse().unwrap_or_else(|_| unreachable!());
+        assert!(live_reload_on(LiveReload::Auto, local, ""));
+        assert!(live_reload_on(
+            LiveReload::Auto,
+            local,
+            "http://localhost:8080"
+        ));
+        assert!(!live_reload_on(
+            LiveReload::Auto,
+            local,
+            "https://example.com"
+        ));
+        assert!(!live_reload_on(LiveReload::Auto, public, ""));
+        assert!(live_reload_on(
+            LiveReload::On,
+            public,
+            "https://example.com"
+        ));
+        assert!(!live_reload_on(LiveReload::Off, local, ""));
+    }
 }

@@ -50,6 +50,13 @@ pub enum Command {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Reload open pages in the browser when they change: `auto` is on when listening on a
+        /// local address and `base_url` is unset or local, off otherwise.
+        #[arg(long, value_enum, default_value = "auto")]
+        live_reload: crate::app::LiveReload,
+        /// Local authoring on any address: the same as `--live-reload on`.
+        #[arg(long)]
+        dev: bool,
     },
     /// Export the site as static files for any web server or CDN.
     Build {
@@ -108,8 +115,18 @@ pub fn init_logging(verbose: bool) {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { site, addr } => {
-            crate::app::serve(site.paths(), &addr, crate::clock::system())?;
+        Command::Serve {
+            site,
+            addr,
+            live_reload,
+            dev,
+        } => {
+            let live_reload = if dev {
+                crate::app::LiveReload::On
+            } else {
+                live_reload
+            };
+            crate::app::serve(site.paths(), &addr, crate::clock::system(), live_reload)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Build { site, out } => {

@@ -51,6 +51,7 @@ pub fn build(paths: SitePaths, out: &Path) -> Result<BuildReport, BuildError> {
         "http://127.0.0.1:8080".to_owned(),
         Mode::Build,
         crate::clock::system(),
+        None,
     )?;
     if writer.site().config.base_url.is_empty() {
         tracing::warn!(

@@ -21,3 +21,6 @@ pub struct Snapshot {
 
 /// The current snapshot, shared by the writer (which stores) and every reader (which loads).
 pub type Published = Arc<ArcSwap<Snapshot>>;
+
+/// The URL paths whose pages changed in one publish, for live reload.
+pub type PageChanges = tokio::sync::broadcast::Sender<Arc<Vec<String>>>;

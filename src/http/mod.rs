@@ -5,6 +5,7 @@ pub mod auth;
 mod comments;
 mod error;
 mod islands;
+mod live;
 mod public;
 mod ui;
 
@@ -44,6 +45,8 @@ pub struct AppState {
     pub ui: ui::Ui,
     /// The OpenAPI document, serialized once.
     pub openapi: String,
+    /// Where the writer announces changed pages, when live reload is on.
+    pub live: Option<crate::snapshot::PageChanges>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             clock,
             ui: ui::Ui::new(),
             openapi: admin::openapi_json(),
+            live: None,
         }
     }
 
@@ -145,6 +149,7 @@ pub fn app(
         .split_for_parts();
     app.service(ui::scope())
         .service(comments::scope())
+        .service(live::scope())
         .default_service(web::to(public::serve))
 }
 

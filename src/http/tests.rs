@@ -26,8 +26,14 @@ fn serve(
     let dir = tempfile::tempdir().unwrap_or_else(|e| fail(e));
     std::fs::write(dir.path().join("quire.toml"), config).unwrap_or_else(|e| fail(e));
     let paths = SitePaths::new(dir.path().to_owned(), None);
-    let writer = Writer::load(paths.clone(), String::new(), Mode::Serve, clock.clone())
-        .unwrap_or_else(|e| fail(e));
+    let writer = Writer::load(
+        paths.clone(),
+        String::new(),
+        Mode::Serve,
+        clock.clone(),
+        None,
+    )
+    .unwrap_or_else(|e| fail(e));
     let store = Store::open(&paths.data, clock.clone()).unwrap_or_else(|e| fail(e));
     let hash = crate::auth::hash_password(PASSWORD).unwrap_or_else(|e| fail(e));
     store

@@ -40,7 +40,12 @@ pub struct Renderer {
     pub compression: Compression,
     /// Rendering for `quire build`: islands get what a static host can serve.
     pub static_export: bool,
+    /// Local authoring: every HTML page carries the live-reload script.
+    pub live_reload: bool,
 }
+
+/// What a page carries while live reload is on (see `http::live`).
+pub const LIVE_RELOAD_TAG: &str = "<script type=\"module\" src=\"/_quire/live.js\"></script>\n";
 
 impl Renderer {
     /// Renders one route into the URL paths it owns. A route that no longer exists (an entry
@@ -176,7 +181,7 @@ impl Renderer {
     }
 
     fn html(&self, site: &Site, template: &str, ctx: &Context) -> Result<Served, RenderError> {
-        let html = self
+        let mut html = self
             .theme
             .tera
             .render(template, ctx)
@@ -188,6 +193,11 @@ impl Renderer {
                     .collect::<Vec<_>>()
                     .join(" "),
             })?;
+        if self.live_reload
+            && let Some(end) = html.rfind("</body>")
+        {
+            html.insert_str(end, LIVE_RELOAD_TAG);
+        }
         // A page with islands is served with their fallback content until a request fills them.
         let Some(islands) = islands::IslandPage::parse(&html) else {
             return Ok(Served::Page(Page::new(

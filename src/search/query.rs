@@ -95,34 +95,43 @@ impl SearchIndex {
             corrected,
             ..Results::default()
         };
-        for (_, id) in ranked {
-            let Some(doc) = self.docs.get(id as usize).and_then(Option::as_ref) else {
-                continue;
+        // Filter every match (for the total), then order only as many as the page needs.
+        let mut accepted: Vec<(f32, u32, &Arc<Doc>)> = ranked
+            .into_iter()
+            .filter_map(|(score, id)| {
+                let doc = self.docs.get(id as usize).and_then(Option::as_ref)?;
+                accept(doc).then_some((score, id, doc))
+            })
+            .collect();
+        results.total = accepted.len();
+        let wanted = query.offset.saturating_add(query.limit).min(accepted.len());
+        let best_first = |a: &(f32, u32, &Arc<Doc>), b: &(f32, u32, &Arc<Doc>)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        };
+        if wanted > 0 && wanted < accepted.len() {
+            accepted.select_nth_unstable_by(wanted - 1, best_first);
+            accepted.truncate(wanted);
+        }
+        accepted.sort_by(best_first);
+        for (_, _, doc) in accepted.into_iter().skip(query.offset).take(query.limit) {
+            let (title, snippet) = if query.snippets {
+                (
+                    highlight(&self.analyzer, &doc.title, &marked, None),
+                    highlight(&self.analyzer, &text_of(doc), &marked, Some(30)),
+                )
+            } else {
+                (Vec::new(), Vec::new())
             };
-            if !accept(doc) {
-                continue;
-            }
-            results.total += 1;
-            if results.total > query.offset && results.hits.len() < query.limit {
-                let (title, snippet) = if query.snippets {
-                    (
-                        highlight(&self.analyzer, &doc.title, &marked, None),
-                        highlight(&self.analyzer, &text_of(doc), &marked, Some(30)),
-                    )
-                } else {
-                    (Vec::new(), Vec::new())
-                };
-                results.hits.push(Hit {
-                    doc: Arc::clone(doc),
-                    title,
-                    snippet,
-                });
-            }
+            results.hits.push(Hit {
+                doc: Arc::clone(doc),
+                title,
+                snippet,
+            });
         }
         results
     }
 
-    /// Every document matching the groups, best first, with its BM25 score: per group the
+    /// Every document matching the groups (in no order), with its BM25 score: per group the
     /// best of its terms, summed over groups.
     fn rank(&self, groups: &[Group]) -> Vec<(f32, u32)> {
         let slots = self.lengths.len();

@@ -16,13 +16,21 @@ pub struct Span {
 /// when `words` is `None`), as spans.
 pub fn highlight(
     analyzer: &Analyzer,
-    text: &str,
+    whole: &str,
     marked: &BTreeSet<Arc<str>>,
     words: Option<usize>,
 ) -> Vec<Span> {
     // Only words that could stem to a marked term are stemmed: a stem keeps the start of
     // its word, so the first letters decide.
     let starts: Vec<String> = marked.iter().map(|t| t.chars().take(3).collect()).collect();
+    // A long text is cut to the stretch around the first word that could match before it is
+    // split into words (splitting is the costly part).
+    let (begin, finish) = match words {
+        Some(_) => around_first_match(whole, &starts),
+        None => (0, whole.len()),
+    };
+    let text = &whole[begin..finish];
+    let (cut_before, cut_after) = (begin > 0, finish < whole.len());
     let tokens = analyzer.tokens_with(text, |word| {
         starts.iter().any(|s| word.starts_with(s.as_str()))
     });
@@ -68,7 +76,7 @@ pub fn highlight(
     }
     let mut spans = Vec::new();
     let mut at = start_byte;
-    if start_byte > 0 {
+    if start_byte > 0 || cut_before {
         spans.push(plain("… "));
     }
     for (s, e) in ranges {
@@ -84,10 +92,40 @@ pub fn highlight(
     if end_byte > at {
         spans.push(plain(&text[at..end_byte]));
     }
-    if end_byte < text.len() {
+    if end_byte < text.len() || cut_after {
         spans.push(plain(" …"));
     }
     spans
+}
+
+/// Bytes of text looked at before and after the first possible match.
+const BEFORE: usize = 400;
+const AFTER: usize = 1_600;
+
+/// The byte range of `text` around the first place one of `starts` occurs (ASCII case
+/// ignored), or all of it when none does (a script without ASCII case, say).
+fn around_first_match(text: &str, starts: &[String]) -> (usize, usize) {
+    if text.len() <= BEFORE + AFTER {
+        return (0, text.len());
+    }
+    let lower = text.to_ascii_lowercase();
+    let Some(first) = starts
+        .iter()
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| lower.find(s.as_str()))
+        .min()
+    else {
+        return (0, text.len());
+    };
+    let mut start = first.saturating_sub(BEFORE);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (first + AFTER).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    (start, end)
 }
 
 fn plain(text: &str) -> Span {
@@ -133,5 +171,23 @@ mod tests {
         assert_eq!(marks, ["server", "caches"]);
         assert!(spans[0].text.starts_with('…'));
         assert!(spans.last().is_some_and(|s| s.text.ends_with('…')));
+    }
+
+    #[test]
+    fn a_long_text_is_cut_around_its_first_match() {
+        let analyzer = Analyzer::new("en");
+        let text =
+            "Filler words here. ".repeat(400) + "Then the Server woke. " + &"More. ".repeat(400);
+        let marked: BTreeSet<Arc<str>> = ["server"].into_iter().map(Arc::from).collect();
+        let spans = highlight(&analyzer, &text, &marked, Some(20));
+        assert!(
+            spans.iter().any(|s| s.marked && s.text == "Server"),
+            "{spans:?}"
+        );
+        assert!(
+            spans[0].text.starts_with('…') && spans.last().is_some_and(|s| s.text.ends_with('…'))
+        );
+        let shown: usize = spans.iter().map(|s| s.text.len()).sum();
+        assert!(shown < 400, "{shown} bytes shown");
     }
 }

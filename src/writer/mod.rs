@@ -108,17 +108,22 @@ pub struct Writer {
     /// Told when the first reconcile is done (ready) and when startup work is drained.
     notifier: Notifier,
     ready: bool,
+    /// Live reload: where changed page paths are announced, and those of the next swap.
+    live: Option<crate::snapshot::PageChanges>,
+    changed: Vec<String>,
 }
 
 impl Writer {
     /// Opens the store and builds the site from its compiled records (no markdown is parsed).
     /// Serving renders every page now (uncompressed; compressed when idle); building leaves
     /// rendering to the caller.
+    /// `live` turns on live reload: pages carry its script and changes are announced there.
     pub fn load(
         paths: SitePaths,
         fallback_base_url: String,
         mode: Mode,
         clock: SharedClock,
+        live: Option<crate::snapshot::PageChanges>,
     ) -> Result<Writer, WriterError> {
         let file_config = Config::load(&paths.root).map_err(WriterError::Invalid)?;
         let theme = crate::theme_files::load_theme(&paths, &file_config.theme)
@@ -156,6 +161,7 @@ impl Writer {
             // path; an export is written uncompressed.
             compression: Compression::None,
             static_export: mode == Mode::Build,
+            live_reload: live.is_some() && mode == Mode::Serve,
         });
         let published = Arc::new(ArcSwap::from_pointee(Snapshot {
             site: site.clone(),
@@ -183,6 +189,8 @@ impl Writer {
             warmed_up: false,
             notifier: Notifier::none(),
             ready: false,
+            live: live.filter(|_| mode == Mode::Serve),
+            changed: Vec::new(),
         };
         if mode == Mode::Serve {
             writer.render_all();

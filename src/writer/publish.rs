@@ -103,6 +103,9 @@ impl Writer {
         let mut pages = self.pages.clone();
         for path in &impact.removed_paths {
             pages.pages.remove(path);
+            if self.live.is_some() {
+                self.changed.push(path.clone());
+            }
         }
         // The first list pages show a change at once; deeper ones (everything shifts by one when
         // a post is added) follow within moments, so a write never costs O(site) before it answers.
@@ -140,8 +143,9 @@ impl Writer {
             .collect();
         let count = targets.len();
         for (path, islands) in targets {
-            let page = self.renderer.assemble(&self.site, &islands);
-            if pages.put_page(path.clone(), Served::Page(page)) && self.mode == Mode::Serve {
+            let page = Served::Page(self.renderer.assemble(&self.site, &islands));
+            self.note_change(pages, &path, &page);
+            if pages.put_page(path.clone(), page) && self.mode == Mode::Serve {
                 self.pending_compression.insert((false, path));
             }
         }
@@ -159,6 +163,7 @@ impl Writer {
             match result {
                 Ok(items) => {
                     for (path, served) in items {
+                        self.note_change(pages, &path, &served);
                         if pages.put_page(path.clone(), served) && self.mode == Mode::Serve {
                             self.pending_compression.insert((false, path));
                         }
@@ -189,7 +194,27 @@ impl Writer {
         count
     }
 
-    pub(super) fn swap(&self) {
+    /// Remembers `path` for live reload when its new version differs from the one served.
+    fn note_change(&mut self, pages: &PageTable, path: &str, new: &Served) {
+        if self.live.is_none() {
+            return;
+        }
+        let same = match (pages.pages.get(path).map(|s| s.as_ref()), new) {
+            (Some(Served::Page(old)), Served::Page(new)) => old.hash == new.hash,
+            _ => false,
+        };
+        if !same {
+            self.changed.push(path.to_owned());
+        }
+    }
+
+    pub(super) fn swap(&mut self) {
+        if let Some(live) = &self.live
+            && !self.changed.is_empty()
+        {
+            // Nobody listening is fine: the send only fails when no tab is open.
+            let _ = live.send(Arc::new(std::mem::take(&mut self.changed)));
+        }
         self.published.store(Arc::new(Snapshot {
             site: self.site.clone(),
             pages: self.pages.clone(),

@@ -49,7 +49,7 @@ fn a_scheduled_post_is_published_when_the_clock_reaches_its_date() {
     );
     let clock = ManualClock::new(at("2030-01-01T09:00:00Z"));
     let paths = SitePaths::new(root.to_owned(), None);
-    let mut writer = Writer::load(paths, String::new(), Mode::Serve, clock.clone())
+    let mut writer = Writer::load(paths, String::new(), Mode::Serve, clock.clone(), None)
         .unwrap_or_else(|e| panic!("{e}"));
     writer.reconcile();
     let published = writer.published();

@@ -16,6 +16,7 @@ mod crash;
 mod feeds;
 mod http;
 mod live;
+mod live_reload;
 mod pages;
 mod quality;
 mod restart;

@@ -211,6 +211,19 @@ impl Server {
         Server::spawn(Server::command(root, data), FULLY_STARTED)
     }
 
+    /// `start` on `addr`, with more `quire serve` arguments.
+    pub fn start_with_args(root: &Path, data: &Path, addr: &str, extra: &[&str]) -> Server {
+        let mut command = Command::new(quire_bin());
+        command
+            .args(["serve", "--addr", addr])
+            .args(extra)
+            .arg("--root")
+            .arg(root)
+            .arg("--data")
+            .arg(data);
+        Server::spawn(command, FULLY_STARTED)
+    }
+
     fn command(root: &Path, data: &Path) -> Command {
         let mut command = Command::new(quire_bin());
         command

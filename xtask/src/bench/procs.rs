@@ -83,7 +83,15 @@ impl Serve {
         wait_reconcile: bool,
     ) -> Result<Serve, String> {
         let mut child = Command::new(bin)
-            .args(["serve", "--addr", "127.0.0.1:0", "--root"])
+            // The corpus's base_url is local: without this, pages would carry live reload.
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--live-reload",
+                "off",
+                "--root",
+            ])
             .arg(root)
             .arg("--data")
             .arg(data)

@@ -4,6 +4,7 @@
 //! and dark, desktop and phone) and Lighthouse; screenshots into `target/gates/screenshots/`.
 //! The served pages are the export's bytes (checked), so each check covers both.
 
+mod live;
 mod serve;
 pub mod site;
 mod tools;
@@ -126,6 +127,10 @@ pub fn run(workspace: &Path, tools: &Tools, options: &Options) -> Result<Vec<Out
         ));
     }
     drop(server);
+    outcomes.push(outcome(
+        "live reload in Chromium",
+        live::gate(tools, workspace, &options.quire, &site_dir, out),
+    ));
     Ok(outcomes)
 }
 

@@ -23,7 +23,16 @@ impl Drop for TempDir {
 
 impl Server {
     pub fn start(quire: &Path, site: &Path) -> Result<Server, String> {
-        let dir = std::env::temp_dir().join(format!("quire-gates-{}", std::process::id()));
+        Server::start_with(quire, site, &[])
+    }
+
+    /// `start`, with more arguments for `quire serve` (`--dev`).
+    pub fn start_with(quire: &Path, site: &Path, extra: &[&str]) -> Result<Server, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "quire-gates-{}-{}",
+            std::process::id(),
+            extra.len()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let notify_dir = TempDir(dir.clone());
@@ -33,7 +42,9 @@ impl Server {
             .set_read_timeout(Some(Duration::from_secs(60)))
             .map_err(|e| e.to_string())?;
         let child = Command::new(quire)
-            .args(["serve", "--addr", "127.0.0.1:0", "--root"])
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .arg("--root")
             .arg(site)
             .env("NOTIFY_SOCKET", &socket_path)
             .env("NO_COLOR", "1")

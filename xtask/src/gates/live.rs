@@ -1,0 +1,46 @@
+//! The live-reload gate: `quire serve --dev` on a copy of the gate site, two pages open in
+//! Chromium; a file edit reloads the page it changed, and only that one.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::{Tools, output, serve};
+
+pub fn gate(
+    tools: &Tools,
+    workspace: &Path,
+    quire: &Path,
+    site: &Path,
+    out: &Path,
+) -> Result<String, String> {
+    let copy = out.join("live-site");
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(site)
+        .arg(&copy)
+        .status()
+        .map_err(|e| format!("cp: {e}"))?;
+    if !status.success() {
+        return Err("cannot copy the gate site".to_owned());
+    }
+    let server = serve::Server::start_with(quire, &copy, &["--dev"])?;
+    let (ok, stdout, stderr) = output(
+        Command::new(&tools.node)
+            .arg(workspace.join("xtask/gates/live.mjs"))
+            .arg(server.base_url())
+            .arg(copy.join("content/posts/code.md"))
+            .env("CHROME_PATH", &tools.chromium),
+    )?;
+    drop(server);
+    let report: Value = serde_json::from_str(&stdout).map_err(|_| format!("{stdout}{stderr}"))?;
+    if ok {
+        Ok(format!(
+            "an edit reloaded its page in {} ms; the other open page stayed",
+            report["reload_ms"]
+        ))
+    } else {
+        Err(format!("{}", report["failures"]))
+    }
+}
