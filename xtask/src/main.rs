@@ -9,8 +9,9 @@ cargo xtask <command>
 Commands:
   ci                     fmt --check, clippy -D warnings, every test, then the gates (what CI runs)
   gates [--quire PATH]   the page checkers on a generated site: Atom RELAX NG, sitemap XSD,
-                         JSON Feed schema, feedparser, Nu HTML Checker, axe-core, Lighthouse;
-                         screenshots in target/gates/screenshots/
+                         JSON Feed schema, feedparser, Nu HTML Checker, axe-core, Lighthouse,
+                         the admin, comments and live reload in Chromium; screenshots in
+                         target/gates/screenshots/
   bench [options]        measure Quire against Hugo and nginx; writes target/bench/report.json
       --posts N          corpus size (default 10000)
       --quick            a small corpus and short runs, for development
