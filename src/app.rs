@@ -100,6 +100,31 @@ pub fn serve(
     }
     app_state.live = live;
     let state = web::Data::new(app_state);
+    // View counts go to the writer in batches; a crash loses at most one interval of them.
+    let (counter, views_inbox) = (state.views.clone(), inbox.clone());
+    let every = std::time::Duration::from_secs(u64::from(
+        state
+            .published
+            .load()
+            .site
+            .config
+            .views
+            .flush_seconds
+            .max(1),
+    ));
+    std::thread::Builder::new()
+        .name("quire-views".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                if let Some(batch) = counter.take()
+                    && views_inbox.send(Input::Views(batch)).is_err()
+                {
+                    break;
+                }
+            }
+        })
+        .map_err(ServeError::Server)?;
     // Watch before reconciling, so an edit made during the reconcile is not missed.
     let fs_inbox = inbox.clone();
     let watcher = watch::start(&paths, move |changes| {

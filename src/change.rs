@@ -59,6 +59,17 @@ impl std::fmt::Display for MediaHash {
     }
 }
 
+/// One batch of view counts for one day (UTC), as the log records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewBatch {
+    /// `2026-11-23`.
+    pub day: String,
+    /// (URL path, views, new unique visitors).
+    pub pages: Vec<(String, u64, u64)>,
+    /// (referring host, views).
+    pub referrers: Vec<(String, u64)>,
+}
+
 /// The sequence number of an event in the log: its position, and a revision's identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -169,6 +180,10 @@ pub enum Change {
         id: u64,
         post: SourcePath,
     },
+    /// Page views counted since the last batch.
+    ViewsCounted {
+        batch: ViewBatch,
+    },
 }
 
 /// The `events.kind` of each change. The serde names of `EventPayload` must equal these; a
@@ -181,6 +196,7 @@ pub mod event_kind {
     pub const SETTINGS_UPDATE: &str = "settings.update.v1";
     pub const COMMENT_PUT: &str = "comment.put.v1";
     pub const COMMENT_DELETE: &str = "comment.delete.v1";
+    pub const VIEWS_ADD: &str = "views.add.v1";
 }
 
 /// The payload stored in `events.payload`, versioned by `kind`.
@@ -209,6 +225,8 @@ pub enum EventPayload {
     CommentPut { comment: Box<Comment> },
     #[serde(rename = "comment.delete.v1")]
     CommentDeleted { id: u64, post: SourcePath },
+    #[serde(rename = "views.add.v1")]
+    ViewsCounted { batch: ViewBatch },
 }
 
 impl Change {
@@ -238,6 +256,9 @@ impl Change {
                 id: *id,
                 post: post.clone(),
             },
+            Change::ViewsCounted { batch } => EventPayload::ViewsCounted {
+                batch: batch.clone(),
+            },
         }
     }
 
@@ -250,6 +271,7 @@ impl Change {
             Change::SettingsUpdated { .. } => event_kind::SETTINGS_UPDATE,
             Change::CommentPut { .. } => event_kind::COMMENT_PUT,
             Change::CommentDeleted { .. } => event_kind::COMMENT_DELETE,
+            Change::ViewsCounted { .. } => event_kind::VIEWS_ADD,
         }
     }
 
@@ -263,6 +285,7 @@ impl Change {
             Change::SettingsUpdated { .. } => "settings".to_owned(),
             Change::CommentPut { comment } => format!("comment:{}", comment.id),
             Change::CommentDeleted { id, .. } => format!("comment:{id}"),
+            Change::ViewsCounted { batch } => format!("views:{}", batch.day),
         }
     }
 }
@@ -298,6 +321,9 @@ mod tests {
             Change::CommentDeleted {
                 id: 1,
                 post: SourcePath::new("posts/a.md").unwrap_or_else(|| unreachable!()),
+            },
+            Change::ViewsCounted {
+                batch: ViewBatch::default(),
             },
         ];
         for change in changes {

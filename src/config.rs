@@ -30,6 +30,27 @@ pub struct Config {
     pub timezone: String,
     /// Comments under posts.
     pub comments: CommentsConfig,
+    /// View counts.
+    pub views: ViewsConfig,
+}
+
+/// `[views]` in `quire.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ViewsConfig {
+    /// Whether page views are counted.
+    pub enabled: bool,
+    /// How often counts are written down: the most a crash can lose.
+    pub flush_seconds: u32,
+}
+
+impl Default for ViewsConfig {
+    fn default() -> Self {
+        ViewsConfig {
+            enabled: true,
+            flush_seconds: 5,
+        }
+    }
 }
 
 /// `[comments]` in `quire.toml`.
@@ -130,6 +151,7 @@ impl Default for Config {
             admin: AdminConfig::default(),
             timezone: String::new(),
             comments: CommentsConfig::default(),
+            views: ViewsConfig::default(),
         }
     }
 }

@@ -29,4 +29,5 @@ mod snapshot;
 mod store;
 mod theme_files;
 mod totp;
+mod views;
 mod writer;

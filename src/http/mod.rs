@@ -8,6 +8,7 @@ mod islands;
 mod live;
 mod public;
 mod ui;
+mod views;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -47,6 +48,8 @@ pub struct AppState {
     pub openapi: String,
     /// Where the writer announces changed pages, when live reload is on.
     pub live: Option<crate::snapshot::PageChanges>,
+    /// Page views since the last batch.
+    pub views: Arc<crate::views::Counter>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
         markdown: Arc<Markdown>,
         clock: SharedClock,
     ) -> AppState {
+        let views = Arc::new(crate::views::Counter::new(Arc::clone(&clock)));
         AppState {
             published,
             writer,
@@ -68,6 +72,7 @@ impl AppState {
             ui: ui::Ui::new(),
             openapi: admin::openapi_json(),
             live: None,
+            views,
         }
     }
 
@@ -142,6 +147,7 @@ pub fn app(
         .into_utoipa_app()
         .app_data(state.clone())
         .app_data(web::Data::new(state.published.clone()))
+        .app_data(web::Data::from(state.views.clone()))
         .app_data(json)
         .app_data(query)
         .app_data(path)

@@ -10,7 +10,11 @@ use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use crate::render::page::{Encoding, Page, Served};
 use crate::snapshot::Published;
 
-pub async fn serve(req: HttpRequest, published: web::Data<Published>) -> HttpResponse {
+pub async fn serve(
+    req: HttpRequest,
+    published: web::Data<Published>,
+    views: web::Data<crate::views::Counter>,
+) -> HttpResponse {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return HttpResponse::MethodNotAllowed()
             .insert_header((header::ALLOW, "GET, HEAD"))
@@ -22,11 +26,13 @@ pub async fn serve(req: HttpRequest, published: web::Data<Published>) -> HttpRes
         return not_found(&req, pages.not_found().map(|s| s.as_ref()));
     };
     if let Some(served) = pages.lookup(&path) {
-        if let Served::Page(page) = served.as_ref()
-            && let Some(islands) = &page.islands
-            && !req.query_string().is_empty()
-        {
-            return super::islands::respond(&req, &snapshot, islands);
+        if let Served::Page(page) = served.as_ref() {
+            super::views::count(&req, &snapshot, &views, &path, page);
+            if let Some(islands) = &page.islands
+                && !req.query_string().is_empty()
+            {
+                return super::islands::respond(&req, &snapshot, islands);
+            }
         }
         return respond(&req, served, StatusCode::OK);
     }

@@ -6,6 +6,7 @@
 pub mod auth;
 mod schema;
 pub mod two_factor;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -161,6 +162,7 @@ impl Store {
                             ],
                         )?;
                     }
+                    Change::ViewsCounted { batch } => views::add(&tx, batch)?,
                     Change::CommentDeleted { id, .. } => {
                         // Replies go with the comment they answer.
                         tx.execute(

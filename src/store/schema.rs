@@ -73,6 +73,20 @@ const MIGRATIONS: &[&str] = &[
         record  TEXT    NOT NULL
     );
     CREATE INDEX comments_post ON comments (post);",
+    // 5: view counts per day and page, and referring hosts per day (no visitor is stored).
+    "CREATE TABLE views (
+        day     TEXT    NOT NULL,
+        path    TEXT    NOT NULL,
+        views   INTEGER NOT NULL,
+        uniques INTEGER NOT NULL,
+        PRIMARY KEY (day, path)
+    );
+    CREATE TABLE referrers (
+        day     TEXT    NOT NULL,
+        host    TEXT    NOT NULL,
+        views   INTEGER NOT NULL,
+        PRIMARY KEY (day, host)
+    );",
 ];
 
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();

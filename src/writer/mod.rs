@@ -9,6 +9,7 @@ mod admin;
 mod comments;
 mod files;
 mod publish;
+mod views;
 mod write_back;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +53,8 @@ pub enum Input {
     Admin(Box<AdminCommand>),
     /// Compare all of `content/` with the store by hash.
     Reconcile,
+    /// Page views counted since the last batch (every few seconds).
+    Views(crate::change::ViewBatch),
 }
 
 /// How the writer is run: serving (pages kept rendered, compressed when idle) or exporting.
@@ -257,8 +260,10 @@ impl Writer {
         let mut reconcile = false;
         let mut changes: Vec<FsChange> = Vec::new();
         let mut commands = Vec::new();
+        let mut views = Vec::new();
         for input in batch {
             match input {
+                Input::Views(batch) => views.push(batch),
                 Input::Reconcile => reconcile = true,
                 Input::Fs(fs) => changes.extend(fs),
                 Input::Admin(command) => commands.push(*command),
@@ -283,6 +288,9 @@ impl Writer {
         }
         if !commands.is_empty() {
             self.apply_admin(commands);
+        }
+        if !views.is_empty() {
+            self.save_views(views);
         }
         // A file that broke or was fixed without any page changing still shows in the admin.
         if self.mode == Mode::Serve {

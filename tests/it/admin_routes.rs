@@ -344,6 +344,14 @@ fn scenarios() -> Vec<Scenario> {
         },
         Scenario {
             method: "GET",
+            route: "/admin/api/views",
+            good: Box::new(|_| Call::new("GET", "/admin/api/views?days=7")),
+            ok: 200,
+            bad: Box::new(|_| Call::new("GET", "/admin/api/views?days=many")),
+            bad_status: 400,
+        },
+        Scenario {
+            method: "GET",
             route: "/admin/api/openapi.json",
             good: Box::new(|_| Call::new("GET", "/admin/api/openapi.json")),
             ok: 200,

@@ -25,3 +25,4 @@ mod snapshots;
 mod support;
 mod tidy;
 mod two_factor;
+mod views;

@@ -1,7 +1,7 @@
 //! The admin JSON API under `/admin/api/`: its route table (from which the OpenAPI document is
 //! derived) and `submit`, the one way a handler hands a write to the writer. One file per
-//! resource: `session`, `entries` (posts and pages), `media`, `site`, `comments`; bodies in
-//! `types`.
+//! resource: `session`, `entries` (posts and pages), `media`, `site`, `comments`, `views`;
+//! bodies in `types`.
 
 pub(in crate::http) mod comments;
 pub(in crate::http) mod entries;
@@ -9,6 +9,7 @@ pub(in crate::http) mod media;
 mod session;
 mod site;
 pub(in crate::http) mod types;
+pub(in crate::http) mod views;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -120,6 +121,7 @@ pub fn scope() -> utoipa_actix_web::scope::Scope<
         .service(comments::comments_list)
         .service(comments::comments_moderate)
         .service(comments::comments_delete)
+        .service(views::views_get)
         .service(site::openapi)
         .default_service(web::to(|| async {
             crate::http::error::json_error(

@@ -117,7 +117,24 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         .take(5)
         .map(|c| super::comments::CommentLine::of(site, c))
         .collect();
+    let views = match crate::http::admin::views::summary(&state, 30).await {
+        Ok(views) => views,
+        Err(response) => return response,
+    };
     let mut data = Context::new();
+    data.insert("chart", &super::chart::bars(&views.days));
+    data.insert(
+        "views_total",
+        &views.days.iter().map(|d| d.views).sum::<u64>(),
+    );
+    data.insert(
+        "top_pages",
+        &views.pages.iter().take(10).collect::<Vec<_>>(),
+    );
+    data.insert(
+        "referrers",
+        &views.referrers.iter().take(10).collect::<Vec<_>>(),
+    );
     data.insert("queue", &queue);
     data.insert("counts", &counts);
     data.insert("drafts", &lines(&drafts));

@@ -5,6 +5,7 @@
 
 mod account;
 mod activity;
+mod chart;
 mod comments;
 mod dashboard;
 mod diff;

@@ -30,6 +30,8 @@ fn percentile(samples: &[f64], p: f64) -> f64 {
 }
 
 pub(super) fn rows(serve: &Serve, rounds: usize, posts: usize) -> Result<Vec<Row>, String> {
+    // Not while the startup compression still runs: it would share the CPU with the queries.
+    serve.wait_log("all pages compressed", std::time::Duration::from_secs(1800))?;
     let mut times = Vec::new();
     // One warm-up pass, not counted.
     for round in 0..=rounds.max(1) {
