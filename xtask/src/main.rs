@@ -18,7 +18,7 @@ Commands:
       --install-peers    apt-get install hugo, nginx (+brotli_static) and wrk first
       --quire PATH       use this quire binary instead of building the release one
       --only 1,9,10      only these sections (1 build, 2 restart, 3 edit, 4 throughput,
-                         6 admin writes, 9 admin UI, 10 search, 11 islands); memory rows
+                         6 admin writes, 9 admin UI, 10 search, 11 islands, 12 views); memory rows
                          always
   help                   this text
 ";

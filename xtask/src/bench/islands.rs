@@ -1,4 +1,5 @@
-//! Row 11: what an island costs a page. A post (whose comments island is filled when comments
+//! Rows 11 and 12: what an island costs a page, and what counting a view costs.
+//! Row 11: A post (whose comments island is filled when comments
 //! change, not per request) against the very same bytes served as a static file, with brotli.
 
 use std::path::Path;
@@ -60,6 +61,42 @@ pub(super) fn rows(
     {
         row.ratio = Some(q.median / p.median);
         row.met = Some(q.median / p.median >= 0.8);
+    }
+    Ok(vec![row])
+}
+
+/// A browser's user agent: what the view counter counts.
+const BROWSER: &str = "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+
+/// Row 12: a counted page view against the same request with `DNT: 1` (not counted), br.
+pub(super) fn counted_rows(
+    wrk: &Path,
+    serve: &Serve,
+    post_path: &str,
+    seconds: u32,
+    runs: usize,
+) -> Result<Vec<Row>, String> {
+    log("12: counted vs uncounted page views (wrk -c64, br)");
+    let (mut counted, mut plain) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        let headers = ["Accept-Encoding: br", BROWSER];
+        counted.push(super::procs::wrk_run_with(wrk, serve.addr, post_path, &headers, seconds)?.0);
+        let headers = ["Accept-Encoding: br", BROWSER, "DNT: 1"];
+        plain.push(super::procs::wrk_run_with(wrk, serve.addr, post_path, &headers, seconds)?.0);
+    }
+    let mut row = Row::new(
+        "12",
+        "post, counted as a view vs not counted (DNT), br",
+        "req/s",
+        "≥ 0.9× uncounted",
+    );
+    row.quire = Stats::of(counted);
+    row.peer = Stats::of(plain).map(|s| ("not counted".to_owned(), s));
+    if let (Some(q), Some((_, p))) = (&row.quire, &row.peer)
+        && p.median > 0.0
+    {
+        row.ratio = Some(q.median / p.median);
+        row.met = Some(q.median / p.median >= 0.9);
     }
     Ok(vec![row])
 }

@@ -321,6 +321,15 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
         log("10: search");
         rows.extend(search::rows(&server, options.edit_samples, options.posts)?);
     }
+    if let Some(wrk) = wrk.as_ref().filter(|_| options.wants("12")) {
+        rows.extend(islands::counted_rows(
+            wrk,
+            &server,
+            &format!("/posts/{target_post}/"),
+            options.wrk_seconds,
+            options.throughput_runs,
+        )?);
+    }
     if let Some(wrk) = wrk.as_ref().filter(|_| options.wants("11")) {
         rows.extend(islands::rows(
             wrk,

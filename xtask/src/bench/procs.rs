@@ -335,6 +335,18 @@ pub(super) fn wrk_run(
     br: bool,
     seconds: u32,
 ) -> Result<(f64, f64), String> {
+    let headers: &[&str] = if br { &["Accept-Encoding: br"] } else { &[] };
+    wrk_run_with(wrk, addr, path, headers, seconds)
+}
+
+/// `wrk_run` with these request headers.
+pub(super) fn wrk_run_with(
+    wrk: &Path,
+    addr: SocketAddr,
+    path: &str,
+    headers: &[&str],
+    seconds: u32,
+) -> Result<(f64, f64), String> {
     let mut c = Command::new(wrk);
     c.args([
         "-t2",
@@ -344,8 +356,8 @@ pub(super) fn wrk_run(
         "--timeout",
         "5s",
     ]);
-    if br {
-        c.args(["-H", "Accept-Encoding: br"]);
+    for header in headers {
+        c.args(["-H", header]);
     }
     let out = c
         .arg(format!("http://{addr}{path}"))
