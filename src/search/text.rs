@@ -62,15 +62,26 @@ fn push_decoded(out: &mut String, text: &str) {
     push_spaced(out, rest);
 }
 
-/// Text with runs of white space collapsed to one space.
+/// Text with runs of white space collapsed to one space (a word at a time: this runs over
+/// whole posts).
 fn push_spaced(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !out.ends_with(' ') && !out.is_empty() {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    if text.starts_with(char::is_whitespace) {
+        space(out);
+    }
+    let mut words = text.split_whitespace();
+    if let Some(first) = words.next() {
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
+        if text.ends_with(char::is_whitespace) {
+            space(out);
         }
     }
 }
