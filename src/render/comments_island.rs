@@ -49,6 +49,13 @@ pub fn section(site: &Site, post_url: &str, target: &Target<'_>) -> String {
         },
         count_words(approved.len(), "Comments")
     );
+    if !approved.is_empty() {
+        let _ = write!(
+            out,
+            r#"<p class="comments-feed"><a href="{}comments.xml">Follow these comments (Atom)</a></p>"#,
+            escape(post_url)
+        );
+    }
     let top: Vec<&&Comment> = approved.iter().filter(|c| c.parent.is_none()).collect();
     if top.is_empty() {
         out.push_str(

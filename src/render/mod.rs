@@ -1,5 +1,6 @@
 //! Turns (site, route) into response bodies. Pure: no IO, no HTTP; the theme is loaded once.
 
+pub mod comment_feeds;
 pub mod comment_pages;
 pub mod comments_island;
 pub mod feeds;
@@ -65,6 +66,8 @@ impl Renderer {
             Route::NotFound => self.render_not_found(site, &mut out)?,
             Route::Search => self.render_search(site, &mut out)?,
             Route::CommentResult => self.render_comment_result(site, &mut out)?,
+            Route::CommentFeed(post) => self.render_comment_feed(site, Some(post), &mut out),
+            Route::CommentsFeed => self.render_comment_feed(site, None, &mut out),
         }
         Ok(out)
     }
@@ -216,6 +219,27 @@ impl Renderer {
         let mut page = Page::new(HTML, filled, CachePolicy::Revalidate, self.compression);
         page.islands = Some(Arc::clone(islands));
         page
+    }
+
+    /// A post's comment feed (only while the post is published and has approved comments), or
+    /// the site's.
+    fn render_comment_feed(
+        &self,
+        site: &Site,
+        post: Option<&crate::site::entry::SourcePath>,
+        out: &mut Vec<(String, Served)>,
+    ) {
+        let path = match post {
+            None => route::COMMENTS_FEED_PATH.to_owned(),
+            Some(source) => match site.entry(source).filter(|e| site.is_published(e)) {
+                Some(entry) if site.approved_count(source) > 0 => {
+                    format!("{}comments.xml", entry.url_path())
+                }
+                _ => return,
+            },
+        };
+        let body = comment_feeds::atom(site, &self.base_url, post);
+        out.push((path, self.text("application/atom+xml; charset=utf-8", body)));
     }
 
     /// What an island shows when the page is published: the comments as they are now; for

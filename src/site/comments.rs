@@ -173,11 +173,22 @@ impl Site {
         self.refill_for(&post)
     }
 
+    /// A comment changed on `post`: its islands are filled again, its feed and the site's
+    /// comment feed are written again.
     fn refill_for(&self, post: &SourcePath) -> Impact {
         let mut impact = Impact::default();
         if let Some(entry) = self.entries.get(post) {
             impact.refill.insert(entry.url_path());
+            if self.approved_count(post) == 0 {
+                impact
+                    .removed_paths
+                    .insert(format!("{}comments.xml", entry.url_path()));
+            }
         }
+        impact
+            .render
+            .insert(super::route::Route::CommentFeed(post.clone()));
+        impact.render.insert(super::route::Route::CommentsFeed);
         impact
     }
 }

@@ -385,7 +385,13 @@ impl Site {
             Route::NotFound,
             Route::Search,
             Route::CommentResult,
+            Route::CommentsFeed,
         ]);
+        routes.extend(
+            self.comments
+                .keys()
+                .map(|post| Route::CommentFeed(post.clone())),
+        );
         routes
     }
 

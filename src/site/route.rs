@@ -29,6 +29,10 @@ pub enum Route {
     Search,
     /// `/comments/`: what happened to a comment sent without JavaScript, filled per request.
     CommentResult,
+    /// `/posts/<slug>/comments.xml`: a post's approved comments, as Atom.
+    CommentFeed(SourcePath),
+    /// `/comments.xml`: every post's approved comments, as Atom.
+    CommentsFeed,
 }
 
 pub fn home_path(page: usize) -> String {
@@ -61,6 +65,7 @@ pub const ROBOTS_PATH: &str = "/robots.txt";
 pub const NOT_FOUND_PATH: &str = "/404.html";
 pub const SEARCH_PATH: &str = "/search/";
 pub const COMMENT_RESULT_PATH: &str = "/comments/";
+pub const COMMENTS_FEED_PATH: &str = "/comments.xml";
 
 /// First path segments that belong to Quire's own routes; a page may not take them as its slug.
 pub const RESERVED_SLUGS: &[&str] = &[

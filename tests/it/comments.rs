@@ -158,6 +158,30 @@ fn a_comment_waits_for_approval_then_shows_with_its_count() {
         page.contains("Anonymous") && page.contains("2 comments"),
         "{page}"
     );
+    // Feeds of the post's comments and of the site's, as Atom.
+    let feed = server.get("/posts/hello/comments.xml");
+    assert_eq!(feed.status, 200);
+    assert!(
+        feed.header("content-type")
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let feed = feed.text();
+    assert!(
+        feed.contains("<name>Ada</name>") && feed.contains("Lovely &lt;em&gt;post&lt;/em&gt;."),
+        "{feed}"
+    );
+    roxmltree::Document::parse(&feed).unwrap();
+    assert!(
+        server
+            .get("/comments.xml")
+            .text()
+            .contains("Ada on “Hello”")
+    );
+    assert!(
+        page.contains(r#"<a href="/posts/hello/comments.xml">"#),
+        "{page}"
+    );
     // Every change is in the log: the visitor's and the moderator's.
     let events = server
         .request(
