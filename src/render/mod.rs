@@ -115,6 +115,7 @@ impl Renderer {
         ctx.insert("page", &EntryView::new(&entry, &self.base_url, true));
         ctx.insert("prev", &Option::<EntryView<'_>>::None);
         ctx.insert("next", &Option::<EntryView<'_>>::None);
+        ctx.insert("related", &Vec::<EntryView<'_>>::new());
         match self.html(site, "post.html", &ctx)? {
             Served::Page(page) => Ok(String::from_utf8_lossy(&page.identity).into_owned()),
             Served::Redirect { .. } => Ok(String::new()),

@@ -94,6 +94,12 @@ impl Renderer {
                 "next",
                 &newer.as_deref().map(|e| EntryView::new(e, base, false)),
             );
+            let related = site.related(entry);
+            let related: Vec<EntryView<'_>> = related
+                .iter()
+                .map(|e| EntryView::new(e, base, false))
+                .collect();
+            ctx.insert("related", &related);
         }
         let template = entry.template.clone().unwrap_or_else(|| match entry.kind {
             EntryKind::Post => "post.html".to_owned(),

@@ -120,6 +120,11 @@ impl SearchIndex {
         }
     }
 
+    /// How this index turns text into terms (the site's language).
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
     pub fn len(&self) -> usize {
         self.live
     }

@@ -53,10 +53,14 @@ impl Site {
         if !entry_is_post {
             return impact;
         }
-        if !listed_same {
+        if !listed_same || old.map(|o| &o.tags) != new.map(|n| &n.tags) {
             impact.render.insert(Route::Archive);
             // Its filters list the years and tags.
             impact.render.insert(Route::Search);
+            // The posts around it may list it as related (or stop listing it).
+            for entry in old.into_iter().chain(new) {
+                impact.later.extend(self.related_neighbours(entry));
+            }
         }
         self.home_lists(&before, &after, listed_same, &mut impact);
         self.tag_lists(&before, &after, listed_same, &mut impact);

@@ -7,6 +7,7 @@
 pub mod comments;
 pub mod entry;
 mod impact;
+pub mod related;
 pub mod route;
 pub mod search;
 
@@ -85,6 +86,9 @@ pub struct Impact {
     /// Posts (by URL path) whose islands must be filled again: their pages are reassembled
     /// from the parts already rendered, and no template runs.
     pub refill: BTreeSet<String>,
+    /// Pages to render again when the writer is idle: posts whose related lists may have
+    /// changed.
+    pub later: BTreeSet<Route>,
 }
 
 impl Impact {
@@ -92,10 +96,14 @@ impl Impact {
         self.render.extend(other.render);
         self.removed_paths.extend(other.removed_paths);
         self.refill.extend(other.refill);
+        self.later.extend(other.later);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.render.is_empty() && self.removed_paths.is_empty() && self.refill.is_empty()
+        self.render.is_empty()
+            && self.removed_paths.is_empty()
+            && self.refill.is_empty()
+            && self.later.is_empty()
     }
 }
 

@@ -117,6 +117,7 @@ impl Writer {
                 _ => true,
             });
         self.deferred.extend(deep);
+        self.deferred.extend(std::mem::take(&mut impact.later));
         let mut count = self.render_into(&routes, &mut pages);
         if !refill.is_empty() {
             count += self.refill_into(&refill, &mut pages);

@@ -243,3 +243,66 @@ fn the_index_follows_edits_and_the_admin_finds_drafts() {
         "{text}"
     );
 }
+
+#[test]
+fn posts_list_related_posts_by_tags_and_title() {
+    let site = TestSite::empty();
+    site.post(
+        "rust-1",
+        "Rust ownership",
+        "2024-01-01T10:00:00Z",
+        &["rust", "memory"],
+        "One.",
+    );
+    site.post(
+        "rust-2",
+        "Rust lifetimes",
+        "2024-01-02T10:00:00Z",
+        &["rust", "memory"],
+        "Two.",
+    );
+    site.post(
+        "rust-3",
+        "Rust macros",
+        "2024-01-03T10:00:00Z",
+        &["rust"],
+        "Three.",
+    );
+    site.post(
+        "garden",
+        "Tomatoes",
+        "2024-01-04T10:00:00Z",
+        &["garden"],
+        "Four.",
+    );
+    let server = site.serve();
+    let page = server.get("/posts/rust-1/").text();
+    let related = page
+        .split(r#"<nav class="related""#)
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    let lifetimes = related.find("Rust lifetimes").unwrap();
+    let macros = related.find("Rust macros").unwrap();
+    assert!(
+        lifetimes < macros,
+        "two shared tags rank above one: {related}"
+    );
+    assert!(!related.contains("Tomatoes"), "{related}");
+    // A new post on the same tags shows up in its neighbours' lists, soon after.
+    site.post(
+        "rust-4",
+        "Rust ownership again",
+        "2024-01-05T10:00:00Z",
+        &["rust", "memory"],
+        "Five.",
+    );
+    server.wait_for("/posts/rust-1/", |r| {
+        r.text()
+            .split(r#"<nav class="related""#)
+            .nth(1)
+            .is_some_and(|n| n.contains("Rust ownership again"))
+    });
+}
