@@ -59,7 +59,7 @@ pub fn respond(req: &HttpRequest, snapshot: &Snapshot, islands: &IslandPage) -> 
         search_island::results(site, &query)
     } else {
         islands.assemble(|hole| match hole.name.as_str() {
-            "search" => search_island::island(site, &query),
+            "search" => search_island::island(site, &query, false),
             _ => String::new(),
         })
     };

@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod islands;
 pub mod page;
 mod routes;
+pub mod search_export;
 pub mod search_island;
 mod syntax_css;
 pub mod theme;
@@ -252,7 +253,7 @@ impl Renderer {
             open: !self.static_export || !origin.is_empty(),
         };
         match hole.name.as_str() {
-            "search" => search_island::island(site, &Default::default()),
+            "search" => search_island::island(site, &Default::default(), self.static_export),
             "comments" => comments_island::section(site, &hole.arg, &target),
             "comment_count" => comments_island::count(site, &hole.arg),
             "comment_result" => comment_pages::fallback(),

@@ -15,11 +15,18 @@ pub const PER_PAGE: usize = 10;
 /// Longest query looked at, in bytes; the rest is ignored.
 pub const MAX_QUERY_BYTES: usize = 200;
 
-/// The island: the form filled in with `query`, then its results (none without words).
-pub fn island(site: &Site, query: &SiteQuery) -> String {
+/// The island: the form filled in with `query`, then its results (none without words). In a
+/// static export (`static_index`) the form names the shipped index, which the theme's script
+/// searches in the browser.
+pub fn island(site: &Site, query: &SiteQuery, static_index: bool) -> String {
     let mut out = String::with_capacity(4096);
-    form(site, query, &mut out);
+    form(site, query, static_index, &mut out);
     out.push_str(&results(site, query));
+    if static_index {
+        out.push_str(
+            "<noscript><p>Searching this copy of the site needs JavaScript.</p></noscript>",
+        );
+    }
     out
 }
 
@@ -34,10 +41,15 @@ pub fn results(site: &Site, query: &SiteQuery) -> String {
     out
 }
 
-fn form(site: &Site, query: &SiteQuery, out: &mut String) {
+fn form(site: &Site, query: &SiteQuery, static_index: bool, out: &mut String) {
+    let index = if static_index {
+        format!(r#" data-index="{}""#, super::search_export::INDEX_DIR)
+    } else {
+        String::new()
+    };
     let _ = write!(
         out,
-        r#"<form class="search-form" role="search" action="{SEARCH_PATH}" method="get">
+        r#"<form class="search-form" role="search" action="{SEARCH_PATH}" method="get"{index}>
 <p class="search-words"><label for="search-q">Search for</label>
 <input type="search" id="search-q" name="q" value="{}" maxlength="{MAX_QUERY_BYTES}" autocomplete="off" spellcheck="false"></p>
 <p class="search-filters"><label for="search-tag">Tag</label>

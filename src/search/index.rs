@@ -16,6 +16,9 @@ pub(super) struct Posting {
     pub body_tf: u16,
 }
 
+/// A term and its documents' BM25 weights: (document id, weight).
+pub type WeightedTerm = (Arc<str>, Vec<(u32, f32)>);
+
 /// What filters look at, kept with the document so a query never looks anything up per match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facets {
@@ -244,6 +247,33 @@ impl SearchIndex {
                 self.postings.remove(term);
             }
         }
+    }
+
+    /// Every term with its documents' BM25 weights (what does not depend on the query), for a
+    /// static export's index.
+    pub fn weighted_postings(&self) -> Vec<WeightedTerm> {
+        let average = self.average_length();
+        self.postings
+            .iter()
+            .map(|(term, list)| {
+                let weights = list
+                    .iter()
+                    .map(|p| {
+                        let length = self.lengths.get(p.doc as usize).copied().unwrap_or(1);
+                        (p.doc, super::query::term_weight(p, length as f32, average))
+                    })
+                    .collect();
+                (Arc::clone(term), weights)
+            })
+            .collect()
+    }
+
+    /// Every document, by id.
+    pub fn documents(&self) -> impl Iterator<Item = (u32, &Arc<Doc>)> {
+        self.docs
+            .iter()
+            .enumerate()
+            .filter_map(|(id, doc)| Some((id as u32, doc.as_ref()?)))
     }
 
     /// Rough bytes held, for the benchmark's memory figure.

@@ -155,10 +155,7 @@ impl SearchIndex {
                 for posting in list.iter() {
                     let id = posting.doc as usize;
                     let length = lengths.get(id).copied().unwrap_or(1) as f32;
-                    let tf =
-                        f32::from(posting.body_tf) + TITLE_WEIGHT * f32::from(posting.title_tf);
-                    let norm = K1 * (1.0 - B + B * length / average);
-                    let score = weight * idf * tf * (K1 + 1.0) / (tf + norm);
+                    let score = weight * idf * term_weight(posting, length, average);
                     if !seen[id] {
                         seen[id] = true;
                         touched.push(posting.doc);
@@ -253,4 +250,11 @@ fn near_distance(word: &str, term: &str) -> usize {
     } else {
         full
     }
+}
+
+/// BM25's share of one posting, before the term's rarity (idf) and the query's weight.
+pub(super) fn term_weight(posting: &super::index::Posting, length: f32, average: f32) -> f32 {
+    let tf = f32::from(posting.body_tf) + TITLE_WEIGHT * f32::from(posting.title_tf);
+    let norm = K1 * (1.0 - B + B * length / average);
+    tf * (K1 + 1.0) / (tf + norm)
 }

@@ -78,6 +78,11 @@ impl Site {
         self.entries.get(key)
     }
 
+    /// The entry whose source path is `key` (a search document's key).
+    pub fn entry_at_source(&self, key: &str) -> Option<&Arc<Entry>> {
+        self.entry_of(key)
+    }
+
     /// What visitors may find: published posts and pages, filtered by tag and year.
     pub fn search(&self, query: &SiteQuery) -> SearchPage {
         let per_page = query.per_page.max(1);

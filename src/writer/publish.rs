@@ -336,6 +336,16 @@ impl Writer {
                 Err(e) => Some(e.to_string()),
             })
             .collect();
+        // The static search index: files only an export needs (the server searches itself).
+        for (path, bytes) in crate::render::search_export::files(&self.site) {
+            let page = Page::new(
+                "application/json",
+                bytes,
+                CachePolicy::Short,
+                self.renderer.compression,
+            );
+            sink(&path, &Served::Page(page));
+        }
         for (path, served) in self.load_files() {
             sink(&path, &served);
         }

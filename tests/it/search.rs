@@ -306,3 +306,25 @@ fn posts_list_related_posts_by_tags_and_title() {
             .is_some_and(|n| n.contains("Rust ownership again"))
     });
 }
+
+#[test]
+fn an_export_ships_a_sharded_index_of_published_entries_only() {
+    let site = site();
+    let out = site.root().join("public");
+    site.build(&out);
+    let index = out.join("search/index");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(index.join("meta.json")).unwrap()).unwrap();
+    assert_eq!(meta["docs"], 5, "the draft is left out: {meta}");
+    // "caching" is stemmed to "cach"; its shard is named after "ca" (63 61).
+    let shard: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(index.join("t-6361.json")).unwrap()).unwrap();
+    assert_eq!(shard["cach"][0], 2, "two published posts hold it: {shard}");
+    let docs = std::fs::read_to_string(index.join("d-0.json")).unwrap();
+    assert!(
+        docs.contains("/posts/caching/") && !docs.contains("Secret"),
+        "{docs}"
+    );
+    let page = std::fs::read_to_string(out.join("search/index.html")).unwrap();
+    assert!(page.contains(r#"data-index="/search/index/""#), "{page}");
+}

@@ -1,4 +1,5 @@
-//! The live-reload gate: `quire serve --dev` on a copy of the gate site, two pages open in
+//! The live-reload gate, and search in a static export.
+//! Live reload: `quire serve --dev` on a copy of the gate site, two pages open in
 //! Chromium; a file edit reloads the page it changed, and only that one.
 
 use std::path::Path;
@@ -39,6 +40,28 @@ pub fn gate(
         Ok(format!(
             "an edit reloaded its page in {} ms; the other open page stayed",
             report["reload_ms"]
+        ))
+    } else {
+        Err(format!("{}", report["failures"]))
+    }
+}
+
+/// The export served as plain files by a tiny Node server: its search page finds the code
+/// post in the browser, from the shipped index.
+pub fn static_search(tools: &Tools, workspace: &Path, export: &Path) -> Result<String, String> {
+    let (ok, stdout, stderr) = output(
+        Command::new(&tools.node)
+            .arg(workspace.join("xtask/gates/static-search.mjs"))
+            .arg(export)
+            .arg("languages")
+            .arg("Code in several languages")
+            .env("CHROME_PATH", &tools.chromium),
+    )?;
+    let report: Value = serde_json::from_str(&stdout).map_err(|_| format!("{stdout}{stderr}"))?;
+    if ok {
+        Ok(format!(
+            "{} results from the shipped index; {} bytes of index loaded",
+            report["results"], report["index_bytes"]
         ))
     } else {
         Err(format!("{}", report["failures"]))

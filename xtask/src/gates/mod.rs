@@ -131,6 +131,10 @@ pub fn run(workspace: &Path, tools: &Tools, options: &Options) -> Result<Vec<Out
         "live reload in Chromium",
         live::gate(tools, workspace, &options.quire, &site_dir, out),
     ));
+    outcomes.push(outcome(
+        "search in a static export, in Chromium",
+        live::static_search(tools, workspace, &export),
+    ));
     Ok(outcomes)
 }
 
@@ -235,7 +239,7 @@ fn same_bytes(server: &serve::Server, export: &Path) -> Result<String, String> {
         let served = server.get(path)?;
         let file = export_file(export, path);
         let exported = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        if without_comments(&served) != without_comments(&exported) {
+        if without_islands(&served) != without_islands(&exported) {
             problems.push(format!("{name} ({path}) differs from {}", file.display()));
         }
     }
@@ -249,19 +253,26 @@ fn same_bytes(server: &serve::Server, export: &Path) -> Result<String, String> {
     }
 }
 
-/// A page with its comments section cut out. That island differs by design between the server
-/// (which takes comments) and an export without `[comments] origin` (which shows them only).
-pub fn without_comments(page: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(page);
+/// A page without what differs by design between the server and an export: the comments
+/// section (the server's takes comments; an export without `[comments] origin` only shows
+/// them), and the search form's pointer to the shipped index (an export searches in the
+/// browser).
+pub fn without_islands(page: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page)
+        .replace(" data-index=\"/search/index/\"", "")
+        .replace(
+            "<noscript><p>Searching this copy of the site needs JavaScript.</p></noscript>",
+            "",
+        );
     let Some(start) = text.find("<section class=\"comments\"") else {
-        return page.to_vec();
+        return text.into_bytes();
     };
     match text[start..].find("</section>") {
         Some(len) => {
             let end = start + len + "</section>".len();
             format!("{}{}", &text[..start], &text[end..]).into_bytes()
         }
-        None => page.to_vec(),
+        None => text.into_bytes(),
     }
 }
 
