@@ -320,6 +320,7 @@ pub fn run(options: &Options, workspace: &Path) -> Result<Report, String> {
     if options.wants("10") {
         log("10: search");
         rows.extend(search::rows(&server, options.edit_samples, options.posts)?);
+        rows.extend(search::export_row(&work.join("public"), options.posts));
     }
     if let Some(wrk) = wrk.as_ref().filter(|_| options.wants("12")) {
         rows.extend(islands::counted_rows(

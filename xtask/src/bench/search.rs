@@ -1,6 +1,7 @@
 //! Row 10: site search at the benchmark's size: two-word queries answered over HTTP (p50 and
 //! p95), and what the index holds in memory.
 
+use std::path::Path;
 use std::time::Instant;
 
 use super::procs::Serve;
@@ -77,4 +78,48 @@ pub(super) fn rows(serve: &Serve, rounds: usize, posts: usize) -> Result<Vec<Row
     memory.quire = Stats::of(vec![bytes / 1e6]);
     memory.note = format!("{:.0} bytes per post", bytes / posts.max(1) as f64);
     Ok(vec![median, tail, memory])
+}
+
+/// The shard a term lives in, as `quire build` names it: hex of its first two characters.
+fn shard_of(term: &str) -> String {
+    let key: String = term.chars().take(2).collect();
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let _ = encoder.write_all(bytes);
+    encoder.finish().map(|z| z.len()).unwrap_or(0)
+}
+
+/// Row 10d: what a reader of a static export downloads for one two-word query: the index's
+/// meta file, the two words' term shards and the document shards of a page of ten results
+/// (counted as ten different shards, the most it can be), gzip as a CDN serves them.
+pub(super) fn export_row(export: &Path, posts: usize) -> Option<Row> {
+    let index = export.join("search").join("index");
+    let read = |name: &str| std::fs::read(index.join(name)).ok();
+    let mut files = vec![read("meta.json")?];
+    for word in ["server", "cach"] {
+        files.push(read(&format!("t-{}.json", shard_of(word)))?);
+    }
+    let mut doc_shards: Vec<Vec<u8>> = (0..10)
+        .filter_map(|n| read(&format!("d-{n}.json")))
+        .collect();
+    files.append(&mut doc_shards);
+    let raw: usize = files.iter().map(Vec::len).sum();
+    let zipped: usize = files.iter().map(|f| gzip_len(f)).sum();
+    let mut row = Row::new(
+        "10d",
+        &format!("export search, bytes one query downloads, {posts} posts"),
+        "KB",
+        "report",
+    );
+    row.quire = Stats::of(vec![zipped as f64 / 1024.0]);
+    row.note = format!(
+        "gzip; {:.0} KB uncompressed, {} files",
+        raw as f64 / 1024.0,
+        files.len()
+    );
+    Some(row)
 }
