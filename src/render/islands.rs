@@ -12,6 +12,7 @@ pub const ISLANDS: &[(&str, &str)] = &[
     ("comments", "the post's URL path"),
     ("comment_count", "the post's URL path"),
     ("comment_result", ""),
+    ("views", "a page's URL path"),
 ];
 
 /// Private-use characters frame a hole in rendered text: they survive HTML escaping, and no

@@ -257,6 +257,10 @@ impl Renderer {
             "comments" => comments_island::section(site, &hole.arg, &target),
             "comment_count" => comments_island::count(site, &hole.arg),
             "comment_result" => comment_pages::fallback(),
+            "views" => match site.views_of(&hole.arg) {
+                1 => "1 view".to_owned(),
+                n => format!("{n} views"),
+            },
             _ => String::new(),
         }
     }

@@ -178,7 +178,9 @@ impl Site {
     fn refill_for(&self, post: &SourcePath) -> Impact {
         let mut impact = Impact::default();
         if let Some(entry) = self.entries.get(post) {
-            impact.refill.insert(entry.url_path());
+            for island in ["comments", "comment_count"] {
+                impact.refill.insert((island.to_owned(), entry.url_path()));
+            }
             if self.approved_count(post) == 0 {
                 impact
                     .removed_paths

@@ -10,6 +10,7 @@ mod impact;
 pub mod related;
 pub mod route;
 pub mod search;
+pub mod views;
 
 use impact::Positions;
 
@@ -67,6 +68,8 @@ pub struct Site {
     /// Comments by post, and the post of each comment id (see `comments.rs`).
     comments: OrdMap<SourcePath, comments::Thread>,
     comment_posts: OrdMap<u64, SourcePath>,
+    /// Views counted so far, by URL path (see `views.rs`).
+    views: OrdMap<String, u64>,
 }
 
 /// Why an entry cannot join the site.
@@ -83,9 +86,9 @@ pub enum Conflict {
 pub struct Impact {
     pub render: BTreeSet<Route>,
     pub removed_paths: BTreeSet<String>,
-    /// Posts (by URL path) whose islands must be filled again: their pages are reassembled
-    /// from the parts already rendered, and no template runs.
-    pub refill: BTreeSet<String>,
+    /// Islands to fill again, as (island name, its argument: a post's URL path): the pages
+    /// holding them are reassembled from the parts already rendered, and no template runs.
+    pub refill: BTreeSet<(String, String)>,
     /// Pages to render again when the writer is idle: posts whose related lists may have
     /// changed.
     pub later: BTreeSet<Route>,
@@ -122,6 +125,7 @@ impl Site {
             search,
             comments: OrdMap::new(),
             comment_posts: OrdMap::new(),
+            views: OrdMap::new(),
         }
     }
 

@@ -38,6 +38,20 @@ pub struct ViewSummary {
 }
 
 impl Store {
+    /// Every path's views so far.
+    pub fn view_totals(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, SUM(views) FROM views GROUP BY path")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut totals = Vec::new();
+        for row in rows {
+            let (path, views) = row?;
+            totals.push((path, views.max(0) as u64));
+        }
+        Ok(totals)
+    }
+
     /// Totals for `since` (a `YYYY-MM-DD` day) and later; at most `top` pages and hosts.
     pub fn view_summary(&self, since: &str, top: usize) -> Result<ViewSummary, StoreError> {
         let conn = &self.conn;

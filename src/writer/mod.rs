@@ -142,6 +142,7 @@ impl Writer {
         for comment in store.load_comments()? {
             site.put_comment(comment);
         }
+        site.set_view_totals(store.view_totals()?);
         for (source, conflict) in conflicts {
             warn!(
                 "{}: stored record skipped: {conflict:?}",

@@ -127,9 +127,14 @@ impl Writer {
         count
     }
 
-    /// Reassembles the pages whose islands show one of `posts` (by URL path): its own page and
-    /// the list pages counting its comments. The rendered parts are reused; no template runs.
-    fn refill_into(&mut self, posts: &BTreeSet<String>, pages: &mut PageTable) -> usize {
+    /// Reassembles the pages holding one of `islands` (name, argument): for a comment, its
+    /// post's page and the list pages counting its comments. The rendered parts are reused; no
+    /// template runs.
+    fn refill_into(
+        &mut self,
+        islands: &BTreeSet<(String, String)>,
+        pages: &mut PageTable,
+    ) -> usize {
         let targets: Vec<(String, Arc<IslandPage>)> = pages
             .pages
             .iter()
@@ -137,7 +142,10 @@ impl Writer {
                 Served::Page(page) => page
                     .islands
                     .as_ref()
-                    .filter(|islands| islands.holes().any(|h| posts.contains(&h.arg)))
+                    .filter(|page| {
+                        page.holes()
+                            .any(|h| islands.contains(&(h.name.clone(), h.arg.clone())))
+                    })
                     .map(|islands| (path.clone(), Arc::clone(islands))),
                 Served::Redirect { .. } => None,
             })

@@ -507,3 +507,46 @@ fn the_edit_window_closes() {
     server.wait_for("/posts/quiet/", |r| r.status == 200);
     assert!(!server.get("/posts/quiet/").text().contains("comment-form"));
 }
+
+#[test]
+fn a_returning_commenter_is_approved_at_once_when_the_site_allows_it() {
+    let site = site("");
+    let config = CONFIG.replace(
+        "min_seconds = 1\n",
+        "min_seconds = 1\nauto_approve_returning = true\n",
+    );
+    site.write("quire.toml", &config);
+    let token = site.add_token("moderator");
+    let bearer = format!("Bearer {token}");
+    let server = site.serve();
+    let tokens = ripe_tokens(&server, 3);
+    let key = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+    let first = post_with(
+        &server,
+        &tokens[0],
+        "192.0.2.90",
+        &[("body", "First time."), ("commenter", key)],
+    );
+    assert_eq!(json(&first)["status"], "pending");
+    moderate(
+        &server,
+        &bearer,
+        json(&first)["id"].as_u64().unwrap(),
+        "approved",
+    );
+    let again = post_with(
+        &server,
+        &tokens[1],
+        "192.0.2.90",
+        &[("body", "Back again."), ("commenter", key)],
+    );
+    assert_eq!(json(&again)["status"], "approved", "{}", again.text());
+    assert!(server.get("/posts/hello/").text().contains("Back again."));
+    let stranger = post_with(
+        &server,
+        &tokens[2],
+        "192.0.2.91",
+        &[("body", "New here."), ("commenter", "ffff")],
+    );
+    assert_eq!(json(&stranger)["status"], "pending");
+}

@@ -147,3 +147,24 @@ fn written_counts_survive_a_kill() {
     let s = summary(&server, &bearer);
     assert_eq!(s["pages"][0]["views"], 4, "{s}");
 }
+
+#[test]
+fn a_theme_can_show_a_page_s_views_through_its_island() {
+    let site = site();
+    site.write(
+        "themes/default/templates/post.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1><p class=\"views\">{{ island(name=\"views\", of=page.url) }}</p>{% endblock content %}",
+    );
+    let server = site.serve();
+    assert!(
+        server
+            .get("/posts/a/")
+            .text()
+            .contains("<p class=\"views\">0 views</p>")
+    );
+    view(&server, "/posts/a/", "192.0.2.7", &[]);
+    view(&server, "/posts/a/", "192.0.2.8", &[]);
+    server.wait_for("/posts/a/", |r| {
+        r.text().contains("<p class=\"views\">2 views</p>")
+    });
+}
