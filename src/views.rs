@@ -1,11 +1,12 @@
 //! View counts without cookies or personal data: each page view is counted in memory, a visitor
-//! is told apart only by a hash of (address, user agent) under a salt that is replaced every
-//! day and never stored, and the counts are handed to the writer in batches.
+//! is told apart only by a keyed hash of (address, user agent) whose key is random, replaced
+//! every day and never stored, and the counts are handed to the writer in batches.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 
@@ -13,18 +14,27 @@ pub use crate::change::ViewBatch;
 
 #[derive(Default)]
 struct Pending {
-    day: i64,
-    salt: [u8; 32],
     /// (path hash, visitor hash) seen today: the first view of a page by a visitor is unique.
     seen: HashSet<(u64, u64)>,
     pages: HashMap<String, (u64, u64)>,
     referrers: HashMap<String, u64>,
 }
 
+/// Today's key for visitor hashes: random, in memory only, replaced at the end of the day.
+struct Salt {
+    day: i64,
+    key: RandomState,
+}
+
+/// Tallies are split in shards by visitor, so the server's threads rarely wait for each
+/// other (a visitor always lands in the same shard, which keeps "unique" exact).
+const SHARDS: usize = 8;
+
 /// The in-memory tally between two batches.
 pub struct Counter {
     clock: crate::clock::SharedClock,
-    pending: Mutex<Pending>,
+    salt: RwLock<Salt>,
+    shards: [Mutex<Pending>; SHARDS],
 }
 
 /// What a request says about who sent it, for deciding whether and how to count it.
@@ -40,46 +50,44 @@ pub struct Visit<'a> {
 
 /// Crawlers, feed fetchers, link previews, monitors and command-line clients: not readers.
 pub fn is_robot(user_agent: &str) -> bool {
-    let ua = user_agent.to_ascii_lowercase();
-    ua.is_empty()
-        || !ua.starts_with("mozilla/")
-        || [
-            "bot",
-            "crawl",
-            "spider",
-            "slurp",
-            "preview",
-            "fetch",
-            "headless",
-            "lighthouse",
-            "monitor",
-            "pingdom",
-            "feed",
-            "facebookexternalhit",
-            "embedly",
-            "python",
-            "curl",
-            "wget",
-            "http-client",
-            "scrapy",
-            "archiver",
-        ]
-        .iter()
-        .any(|word| ua.contains(word))
+    if !user_agent.starts_with("Mozilla/") {
+        return true;
+    }
+    let contains = |word: &str| {
+        user_agent
+            .as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    [
+        "bot",
+        "crawl",
+        "spider",
+        "slurp",
+        "preview",
+        "fetch",
+        "headless",
+        "lighthouse",
+        "monitor",
+        "pingdom",
+        "feed",
+        "facebookexternalhit",
+        "embedly",
+        "python",
+        "curl",
+        "wget",
+        "http-client",
+        "scrapy",
+        "archiver",
+    ]
+    .iter()
+    .any(|word| contains(word))
 }
 
 fn path_hash(path: &str) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     path.hash(&mut hasher);
     hasher.finish()
-}
-
-fn fresh_salt() -> [u8; 32] {
-    let mut salt = [0u8; 32];
-    if getrandom::fill(&mut salt).is_err() {
-        salt = *blake3::hash(format!("{:?}", std::time::SystemTime::now()).as_bytes()).as_bytes();
-    }
-    salt
 }
 
 /// The host of a `Referer` URL, unless it is this site.
@@ -94,7 +102,12 @@ impl Counter {
     pub fn new(clock: crate::clock::SharedClock) -> Counter {
         Counter {
             clock,
-            pending: Mutex::default(),
+            // RandomState's keys are random per instance: a new one is a new salt.
+            salt: RwLock::new(Salt {
+                day: i64::MIN,
+                key: RandomState::new(),
+            }),
+            shards: Default::default(),
         }
     }
 
@@ -109,24 +122,31 @@ impl Counter {
     }
 
     fn record_at(&self, visit: &Visit<'_>, now: DateTime<Utc>) {
-        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         let day = now.timestamp().div_euclid(86_400);
-        if pending.day != day || pending.salt == [0u8; 32] {
-            // A new day: yesterday's salt and visitors are forgotten, so no one can be followed
-            // from one day to the next. Counts not yet handed over stay.
-            pending.day = day;
-            pending.salt = fresh_salt();
-            pending.seen.clear();
+        let stale = self.salt.read().map_or(true, |salt| salt.day != day);
+        if stale {
+            // A new day: a new salt, and yesterday's visitors are forgotten, so no one can be
+            // followed from one day to the next. Counts not yet handed over stay.
+            if let Ok(mut salt) = self.salt.write()
+                && salt.day != day
+            {
+                *salt = Salt {
+                    day,
+                    key: RandomState::new(),
+                };
+                for shard in &self.shards {
+                    shard.lock().unwrap_or_else(|p| p.into_inner()).seen.clear();
+                }
+            }
         }
-        let visitor = blake3::keyed_hash(
-            &pending.salt,
-            format!("{}|{}", visit.address, visit.user_agent).as_bytes(),
-        );
-        let mut visitor_bytes = [0u8; 8];
-        visitor_bytes.copy_from_slice(&visitor.as_bytes()[..8]);
-        let unique = pending
-            .seen
-            .insert((path_hash(visit.path), u64::from_le_bytes(visitor_bytes)));
+        let visitor = match self.salt.read() {
+            Ok(salt) => salt.key.hash_one((visit.address, visit.user_agent)),
+            Err(_) => return,
+        };
+        let path = path_hash(visit.path);
+        let shard = &self.shards[(visitor as usize) % SHARDS];
+        let mut pending = shard.lock().unwrap_or_else(|p| p.into_inner());
+        let unique = pending.seen.insert((path, visitor));
         match pending.pages.get_mut(visit.path) {
             Some(count) => {
                 count.0 += 1;
@@ -147,17 +167,28 @@ impl Counter {
     }
 
     fn take_at(&self, now: DateTime<Utc>) -> Option<ViewBatch> {
-        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        if pending.pages.is_empty() {
+        let mut pages: HashMap<String, (u64, u64)> = HashMap::new();
+        let mut referrers: HashMap<String, u64> = HashMap::new();
+        for shard in &self.shards {
+            let mut pending = shard.lock().unwrap_or_else(|p| p.into_inner());
+            for (path, (views, uniques)) in pending.pages.drain() {
+                let total = pages.entry(path).or_default();
+                total.0 += views;
+                total.1 += uniques;
+            }
+            for (host, views) in pending.referrers.drain() {
+                *referrers.entry(host).or_default() += views;
+            }
+        }
+        if pages.is_empty() {
             return None;
         }
-        let mut pages: Vec<(String, u64, u64)> = pending
-            .pages
-            .drain()
+        let mut pages: Vec<(String, u64, u64)> = pages
+            .into_iter()
             .map(|(path, (views, uniques))| (path, views, uniques))
             .collect();
         pages.sort();
-        let mut referrers: Vec<(String, u64)> = pending.referrers.drain().collect();
+        let mut referrers: Vec<(String, u64)> = referrers.into_iter().collect();
         referrers.sort();
         Some(ViewBatch {
             day: now.format("%Y-%m-%d").to_string(),

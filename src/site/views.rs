@@ -2,7 +2,6 @@
 //! each batch the writer saves.
 
 use super::{Impact, Site};
-use crate::change::ViewBatch;
 
 impl Site {
     /// Views counted so far for a URL path.
@@ -15,10 +14,11 @@ impl Site {
         self.views = totals.into_iter().collect();
     }
 
-    /// Adds a batch; the `views` islands of its pages are filled again.
-    pub fn add_views(&mut self, batch: &ViewBatch) -> Impact {
+    /// Adds a batch's (path, views, visitors); the `views` islands of its pages are filled
+    /// again.
+    pub fn add_views(&mut self, pages: &[(String, u64, u64)]) -> Impact {
         let mut impact = Impact::default();
-        for (path, views, _) in &batch.pages {
+        for (path, views, _) in pages {
             *self.views.entry(path.clone()).or_default() += views;
             impact.refill.insert(("views".to_owned(), path.clone()));
         }

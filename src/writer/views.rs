@@ -12,7 +12,7 @@ impl Writer {
         let mut working = self.working_copy();
         let mut impact = crate::site::Impact::default();
         for batch in &batches {
-            impact.merge(working.add_views(batch));
+            impact.merge(working.add_views(&batch.pages));
         }
         let changes: Vec<(Actor, Change)> = batches
             .into_iter()

@@ -550,3 +550,50 @@ fn a_returning_commenter_is_approved_at_once_when_the_site_allows_it() {
     );
     assert_eq!(json(&stranger)["status"], "pending");
 }
+
+#[test]
+fn an_export_shows_comments_and_talks_to_the_origin_when_it_has_one() {
+    let site = site("");
+    let config = CONFIG.replace(
+        "min_seconds = 1\n",
+        "min_seconds = 1\norigin = \"https://talk.example.org\"\n",
+    );
+    site.write("quire.toml", &config);
+    let token = site.add_token("moderator");
+    let bearer = format!("Bearer {token}");
+    let server = site.serve();
+    let r = post_json(
+        &server,
+        "192.0.2.70",
+        &[("name", "Cy"), ("body", "Seen from a CDN.")],
+    );
+    moderate(
+        &server,
+        &bearer,
+        json(&r)["id"].as_u64().unwrap(),
+        "approved",
+    );
+    // The live section, for an exported page to fetch, allows the site's own origin.
+    let live = server.get("/comments/section?post=/posts/hello/");
+    assert_eq!(
+        live.header("access-control-allow-origin"),
+        Some("http://quire.test")
+    );
+    assert!(live.text().contains("Seen from a CDN."));
+    server.stop();
+    let out = site.root().join("public");
+    site.build(&out);
+    let page = std::fs::read_to_string(out.join("posts/hello/index.html")).unwrap();
+    assert!(
+        page.contains("Seen from a CDN."),
+        "the approved comments are in the export"
+    );
+    assert!(
+        page.contains(r#"data-origin="https://talk.example.org""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"action="https://talk.example.org/comments""#),
+        "{page}"
+    );
+}
