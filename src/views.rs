@@ -6,35 +6,57 @@ use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::net::IpAddr;
-use std::sync::{Mutex, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, Mutex};
 
+use aho_corasick::AhoCorasick;
 use chrono::{DateTime, Utc};
 
 pub use crate::change::ViewBatch;
 
+/// One page's views since the last batch, and the (hashed) visitors behind them.
 #[derive(Default)]
-struct Pending {
-    /// (path hash, visitor hash) seen today: the first view of a page by a visitor is unique.
-    seen: HashSet<(u64, u64)>,
-    pages: HashMap<String, (u64, u64)>,
+struct Tally {
+    views: u64,
+    visitors: Vec<u64>,
+}
+
+/// The views one server thread saw since the last batch, under today's key.
+#[derive(Default)]
+struct Shard {
+    day: i64,
+    key: Option<RandomState>,
+    pages: HashMap<String, Tally>,
     referrers: HashMap<String, u64>,
 }
 
-/// Today's key for visitor hashes: random, in memory only, replaced at the end of the day.
-struct Salt {
+/// Today's key for visitor hashes (random, in memory only, replaced each day) and the
+/// visitors already seen today per page, which only the batching thread reads.
+#[derive(Default)]
+struct Day {
     day: i64,
-    key: RandomState,
+    key: Option<RandomState>,
+    seen: HashSet<(u64, u64)>,
 }
 
-/// Tallies are split in shards by visitor, so the server's threads rarely wait for each
-/// other (a visitor always lands in the same shard, which keeps "unique" exact).
-const SHARDS: usize = 8;
+/// Each server thread writes to its own shard, so counting a view never waits on another
+/// thread; uniques are worked out when the shards are gathered into a batch.
+const SHARDS: usize = 16;
 
 /// The in-memory tally between two batches.
 pub struct Counter {
     clock: crate::clock::SharedClock,
-    salt: RwLock<Salt>,
-    shards: [Mutex<Pending>; SHARDS],
+    today: Mutex<Day>,
+    shards: [Mutex<Shard>; SHARDS],
+}
+
+/// Which shard this thread writes to: handed out in turn, once per thread.
+fn my_shard() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    MINE.with(|m| *m)
 }
 
 /// What a request says about who sent it, for deciding whether and how to count it.
@@ -48,40 +70,44 @@ pub struct Visit<'a> {
     pub own_host: &'a str,
 }
 
+/// Words in the user agents of crawlers, feed fetchers, link previews, monitors and
+/// command-line clients.
+const ROBOT_WORDS: &[&str] = &[
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "preview",
+    "fetch",
+    "headless",
+    "lighthouse",
+    "monitor",
+    "pingdom",
+    "feed",
+    "facebookexternalhit",
+    "embedly",
+    "python",
+    "curl",
+    "wget",
+    "http-client",
+    "scrapy",
+    "archiver",
+];
+
+/// One pass over a user agent finds any of the words, whatever their case.
+static ROBOTS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(ROBOT_WORDS)
+        .ok()
+});
+
 /// Crawlers, feed fetchers, link previews, monitors and command-line clients: not readers.
 pub fn is_robot(user_agent: &str) -> bool {
-    if !user_agent.starts_with("Mozilla/") {
-        return true;
-    }
-    let contains = |word: &str| {
-        user_agent
-            .as_bytes()
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
-    };
-    [
-        "bot",
-        "crawl",
-        "spider",
-        "slurp",
-        "preview",
-        "fetch",
-        "headless",
-        "lighthouse",
-        "monitor",
-        "pingdom",
-        "feed",
-        "facebookexternalhit",
-        "embedly",
-        "python",
-        "curl",
-        "wget",
-        "http-client",
-        "scrapy",
-        "archiver",
-    ]
-    .iter()
-    .any(|word| contains(word))
+    !user_agent.starts_with("Mozilla/")
+        || ROBOTS
+            .as_ref()
+            .is_none_or(|robots| robots.is_match(user_agent))
 }
 
 fn path_hash(path: &str) -> u64 {
@@ -102,11 +128,7 @@ impl Counter {
     pub fn new(clock: crate::clock::SharedClock) -> Counter {
         Counter {
             clock,
-            // RandomState's keys are random per instance: a new one is a new salt.
-            salt: RwLock::new(Salt {
-                day: i64::MIN,
-                key: RandomState::new(),
-            }),
+            today: Mutex::default(),
             shards: Default::default(),
         }
     }
@@ -121,72 +143,90 @@ impl Counter {
         self.take_at(self.clock.now())
     }
 
+    /// Today's key, made when the day begins: a new day is a new key, so no one can be
+    /// followed from one day to the next.
+    fn key_for(&self, day: i64) -> RandomState {
+        let mut today = self.today.lock().unwrap_or_else(|p| p.into_inner());
+        if today.day != day || today.key.is_none() {
+            *today = Day {
+                day,
+                key: Some(RandomState::new()),
+                seen: HashSet::new(),
+            };
+        }
+        today.key.clone().unwrap_or_default()
+    }
+
     fn record_at(&self, visit: &Visit<'_>, now: DateTime<Utc>) {
         let day = now.timestamp().div_euclid(86_400);
-        let stale = self.salt.read().map_or(true, |salt| salt.day != day);
-        if stale {
-            // A new day: a new salt, and yesterday's visitors are forgotten, so no one can be
-            // followed from one day to the next. Counts not yet handed over stay.
-            if let Ok(mut salt) = self.salt.write()
-                && salt.day != day
-            {
-                *salt = Salt {
-                    day,
-                    key: RandomState::new(),
-                };
-                for shard in &self.shards {
-                    shard.lock().unwrap_or_else(|p| p.into_inner()).seen.clear();
-                }
-            }
+        let mut shard = self.shards[my_shard()]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if shard.day != day || shard.key.is_none() {
+            shard.day = day;
+            shard.key = Some(self.key_for(day));
         }
-        let visitor = match self.salt.read() {
-            Ok(salt) => salt.key.hash_one((visit.address, visit.user_agent)),
-            Err(_) => return,
-        };
-        let path = path_hash(visit.path);
-        let shard = &self.shards[(visitor as usize) % SHARDS];
-        let mut pending = shard.lock().unwrap_or_else(|p| p.into_inner());
-        let unique = pending.seen.insert((path, visitor));
-        match pending.pages.get_mut(visit.path) {
-            Some(count) => {
-                count.0 += 1;
-                count.1 += u64::from(unique);
+        let visitor = shard
+            .key
+            .as_ref()
+            .map_or(0, |key| key.hash_one((visit.address, visit.user_agent)));
+        match shard.pages.get_mut(visit.path) {
+            Some(tally) => {
+                tally.views += 1;
+                tally.visitors.push(visitor);
             }
             None => {
-                pending
-                    .pages
-                    .insert(visit.path.to_owned(), (1, u64::from(unique)));
+                shard.pages.insert(
+                    visit.path.to_owned(),
+                    Tally {
+                        views: 1,
+                        visitors: vec![visitor],
+                    },
+                );
             }
         }
         if let Some(host) = visit
             .referrer
             .and_then(|r| referrer_host(r, visit.own_host))
         {
-            *pending.referrers.entry(host).or_default() += 1;
+            *shard.referrers.entry(host).or_default() += 1;
         }
     }
 
     fn take_at(&self, now: DateTime<Utc>) -> Option<ViewBatch> {
-        let mut pages: HashMap<String, (u64, u64)> = HashMap::new();
+        let mut pages: HashMap<String, Tally> = HashMap::new();
         let mut referrers: HashMap<String, u64> = HashMap::new();
         for shard in &self.shards {
-            let mut pending = shard.lock().unwrap_or_else(|p| p.into_inner());
-            for (path, (views, uniques)) in pending.pages.drain() {
+            let mut shard = shard.lock().unwrap_or_else(|p| p.into_inner());
+            for (path, tally) in shard.pages.drain() {
                 let total = pages.entry(path).or_default();
-                total.0 += views;
-                total.1 += uniques;
+                total.views += tally.views;
+                total.visitors.extend(tally.visitors);
             }
-            for (host, views) in pending.referrers.drain() {
+            for (host, views) in shard.referrers.drain() {
                 *referrers.entry(host).or_default() += views;
             }
         }
         if pages.is_empty() {
             return None;
         }
+        let day = now.timestamp().div_euclid(86_400);
+        let _ = self.key_for(day);
+        let mut today = self.today.lock().unwrap_or_else(|p| p.into_inner());
         let mut pages: Vec<(String, u64, u64)> = pages
             .into_iter()
-            .map(|(path, (views, uniques))| (path, views, uniques))
+            .map(|(path, tally)| {
+                let page = path_hash(&path);
+                // A visitor's first view of the page today is unique.
+                let uniques = tally
+                    .visitors
+                    .iter()
+                    .filter(|v| today.seen.insert((page, **v)))
+                    .count() as u64;
+                (path, tally.views, uniques)
+            })
             .collect();
+        drop(today);
         pages.sort();
         let mut referrers: Vec<(String, u64)> = referrers.into_iter().collect();
         referrers.sort();
