@@ -77,10 +77,7 @@ fn wants_json(req: &HttpRequest) -> bool {
 /// CORS for a static export's pages: they live on the site's own address and talk to this
 /// server when `[comments] origin` names it.
 fn with_cors(state: &AppState, mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
-    let snapshot = state.published.load();
-    let config = &snapshot.site.config;
-    if !config.comments.origin.is_empty() && !config.base_url.is_empty() {
-        let site_origin = origin_of(&config.base_url);
+    if let Some(site_origin) = cors_origin(state) {
         builder.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, site_origin));
         builder.insert_header((header::VARY, "Origin"));
     }
@@ -381,6 +378,7 @@ fn refused(
     }
 }
 
+/// The site's own origin, allowed to call these routes when `[comments] origin` is set.
 fn cors_origin(state: &AppState) -> Option<String> {
     let snapshot = state.published.load();
     let config = &snapshot.site.config;

@@ -1,7 +1,7 @@
 //! Rendering and publishing: the routes a change touches, the snapshot swap, the background
 //! queues (deep list pages, compression), and reloads of theme, config and static files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -135,6 +135,15 @@ impl Writer {
         islands: &BTreeSet<(String, String)>,
         pages: &mut PageTable,
     ) -> usize {
+        // Keyed by the argument first, so a hole is checked without building a key (this scan
+        // runs over every page, for each batch of view counts too).
+        let mut wanted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (name, arg) in islands {
+            wanted
+                .entry(arg.as_str())
+                .or_default()
+                .insert(name.as_str());
+        }
         let targets: Vec<(String, Arc<IslandPage>)> = pages
             .pages
             .iter()
@@ -143,8 +152,11 @@ impl Writer {
                     .islands
                     .as_ref()
                     .filter(|page| {
-                        page.holes()
-                            .any(|h| islands.contains(&(h.name.clone(), h.arg.clone())))
+                        page.holes().any(|h| {
+                            wanted
+                                .get(h.arg.as_str())
+                                .is_some_and(|names| names.contains(h.name.as_str()))
+                        })
                     })
                     .map(|islands| (path.clone(), Arc::clone(islands))),
                 Served::Redirect { .. } => None,

@@ -6,11 +6,15 @@ use std::time::Duration;
 
 use crate::support::{Server, TestSite};
 
-const CONFIG: &str = "title = \"Comments\"\nbase_url = \"http://quire.test\"\n[comments]\nmin_seconds = 1\n[admin]\ntrusted_proxies = [\"127.0.0.1\"]\n";
-
-fn site(extra: &str) -> TestSite {
+/// A site with one post; `comments` adds keys to its `[comments]` table.
+fn site(comments: &str) -> TestSite {
     let site = TestSite::empty();
-    site.write("quire.toml", &format!("{CONFIG}{extra}"));
+    site.write(
+        "quire.toml",
+        &format!(
+            "title = \"Comments\"\nbase_url = \"http://quire.test\"\n[comments]\nmin_seconds = 1\n{comments}[admin]\ntrusted_proxies = [\"127.0.0.1\"]\n"
+        ),
+    );
     site.post(
         "hello",
         "Hello",
@@ -510,12 +514,7 @@ fn the_edit_window_closes() {
 
 #[test]
 fn a_returning_commenter_is_approved_at_once_when_the_site_allows_it() {
-    let site = site("");
-    let config = CONFIG.replace(
-        "min_seconds = 1\n",
-        "min_seconds = 1\nauto_approve_returning = true\n",
-    );
-    site.write("quire.toml", &config);
+    let site = site("auto_approve_returning = true\n");
     let token = site.add_token("moderator");
     let bearer = format!("Bearer {token}");
     let server = site.serve();
@@ -553,12 +552,7 @@ fn a_returning_commenter_is_approved_at_once_when_the_site_allows_it() {
 
 #[test]
 fn an_export_shows_comments_and_talks_to_the_origin_when_it_has_one() {
-    let site = site("");
-    let config = CONFIG.replace(
-        "min_seconds = 1\n",
-        "min_seconds = 1\norigin = \"https://talk.example.org\"\n",
-    );
-    site.write("quire.toml", &config);
+    let site = site("origin = \"https://talk.example.org\"\n");
     let token = site.add_token("moderator");
     let bearer = format!("Bearer {token}");
     let server = site.serve();

@@ -208,6 +208,15 @@ fn filters_pages_and_encodings() {
         &[("Accept-Encoding", "br"), ("If-None-Match", &etag)],
     );
     assert_eq!(again.status, 304);
+    let dated_only = server.request(
+        "GET",
+        "/search/?q=river",
+        &[("If-Modified-Since", "Sun, 01 Jan 2090 00:00:00 GMT")],
+    );
+    assert_eq!(
+        dated_only.status, 200,
+        "a date alone never validates a search"
+    );
 }
 
 #[test]

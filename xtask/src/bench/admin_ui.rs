@@ -13,7 +13,8 @@ use crate::http;
 const USER: &str = "bench";
 const PASSWORD: &str = "bench-password-not-secret";
 
-fn gzip_len(bytes: &[u8]) -> usize {
+/// Bytes after gzip at level 6, as a web server would send them.
+pub(super) fn gzip_len(bytes: &[u8]) -> usize {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     let _ = encoder.write_all(bytes);
     encoder.finish().map(|z| z.len()).unwrap_or(0)

@@ -86,13 +86,6 @@ fn shard_of(term: &str) -> String {
     key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn gzip_len(bytes: &[u8]) -> usize {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    let _ = encoder.write_all(bytes);
-    encoder.finish().map(|z| z.len()).unwrap_or(0)
-}
-
 /// Row 10d: what a reader of a static export downloads for one two-word query: the index's
 /// meta file, the two words' term shards and the document shards of a page of ten results
 /// (counted as ten different shards, the most it can be), gzip as a CDN serves them.
@@ -108,7 +101,7 @@ pub(super) fn export_row(export: &Path, posts: usize) -> Option<Row> {
         .collect();
     files.append(&mut doc_shards);
     let raw: usize = files.iter().map(Vec::len).sum();
-    let zipped: usize = files.iter().map(|f| gzip_len(f)).sum();
+    let zipped: usize = files.iter().map(|f| super::admin_ui::gzip_len(f)).sum();
     let mut row = Row::new(
         "10d",
         &format!("export search, bytes one query downloads, {posts} posts"),
